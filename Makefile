@@ -1,0 +1,76 @@
+# c10k-lab: one Makefile for every model, tool and test.
+#
+#   make              build every model (build/bin/NN_model) and tool
+#   make test         build, then run the unit tests and bats suites
+#   make bench        build, then run the benchmark (see bench/README.md)
+#   make sanitize     ASan+UBSan build in build/sanitize, then the tests on it
+#   make tsan         TSan build of 03_thread, then its tests
+#   make clean
+#
+# A model is any directory NN_name/ with a server.c; every .c file in it is
+# linked with common/. Platform choices live here, not in #ifdef ladders.
+
+BUILD   ?= build
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+UNAME   := $(shell uname -s)
+
+ifeq ($(UNAME),Linux)
+  FEATURES := -D_GNU_SOURCE
+else ifeq ($(UNAME),Darwin)
+  FEATURES := -D_DARWIN_C_SOURCE
+  # No epoll on macOS: skip that model with a message.
+  SKIP_MODELS := 06_epoll
+endif
+
+ALL_CFLAGS = -std=c11 $(WARN) $(FEATURES) $(OPT) -pthread -Icommon $(CFLAGS)
+ALL_LDFLAGS = -pthread $(LDFLAGS)
+
+MODELS      := $(filter-out $(SKIP_MODELS),$(patsubst %/server.c,%,$(wildcard 0[1-9]_*/server.c)))
+MODEL_BINS  := $(MODELS:%=$(BUILD)/bin/%)
+COMMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
+TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
+
+.SECONDARY:
+.PHONY: all test bench sanitize tsan clean models-list
+all: $(MODEL_BINS)
+ifneq ($(SKIP_MODELS),)
+	@echo "note: not built on $(UNAME): $(SKIP_MODELS)"
+endif
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Every .c in a model's directory (kept out of the pattern: % would be taken
+# for the stem there).
+model_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
+.SECONDEXPANSION:
+$(BUILD)/bin/%: $$(call model_objs,$$*) $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test: all $(UNIT_BINS) $(TOOL_BINS)
+	BUILD=$(BUILD) MODELS="$(MODELS)" tests/run
+
+# Sanitizers want frame pointers and no inlining surprises; -O1 keeps them quick.
+sanitize:
+	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+tsan:
+	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS=03_thread test
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,419 @@
+/*
+ * conn.c - the connection state machine. See conn.h for the picture.
+ *
+ * Readiness is remembered in can_read/can_write rather than re-asked: the
+ * loop sets them from its events, and the connection clears them when the
+ * kernel says EAGAIN (edge-triggered) or after one read (level-triggered,
+ * where the loop will report the socket again). That single rule is what
+ * makes one machine correct under select, poll, epoll LT/ET and kqueue.
+ */
+#include "conn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "stats.h"
+
+#define CONN_BUF_SIZE (HTTP_MAX_HEAD + RESPOND_OUT_CAP)
+
+static void set_deadline(struct conn *c, unsigned ms_from_now)
+{
+	c->deadline_ms = timer_now_ms() + ms_from_now;
+}
+
+static char *out_area(struct conn *c)
+{
+	return c->buf + HTTP_MAX_HEAD;
+}
+
+void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->mode = mode;
+	c->state = CONN_READ_REQUEST;
+	c->idle_ms = idle_ms;
+	/* A new socket has room to send: writes are tried before asking. Data
+	 * to read is another matter: the loop tells us when it is there. */
+	c->can_write = true;
+	c->can_read = mode == CONN_BLOCKING;
+	set_deadline(c, idle_ms);
+	if (mode == CONN_BLOCKING) {
+		/* The kernel enforces idle timeouts for blocking reads and writes. */
+		net_set_timeouts(fd, idle_ms, idle_ms);
+		c->rcvtimeo_ms = idle_ms;
+	}
+	stats_add(STAT_ACCEPTED, 1);
+	stats_add(STAT_OPEN, 1);
+}
+
+void conn_close(struct conn *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	/* No retry on EINTR: the descriptor is gone either way on Linux, and
+	 * retrying could close one another thread just opened. */
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->state = CONN_CLOSED;
+	stats_add(STAT_OPEN, -1);
+}
+
+void conn_refuse(int fd)
+{
+	close(fd);
+	stats_add(STAT_ACCEPTED, 1);
+	stats_add(STAT_REFUSED, 1);
+}
+
+static void close_for(struct conn *c, enum stat_counter why)
+{
+	stats_add(why, 1);
+	c->state = CONN_CLOSED;
+}
+
+/* RFC 9112 section 9.6: closing a socket with unread input makes the kernel
+ * send RST, which can destroy a response the client has not read yet. When
+ * the client may still be sending, half-close and drain for a while first
+ * (nginx's lingering close); otherwise just close. */
+static void start_closing(struct conn *c)
+{
+	if (!c->unread_input && c->in_start == c->in_end) {
+		c->state = CONN_CLOSED;
+		return;
+	}
+	shutdown(c->fd, SHUT_WR);
+	c->state = CONN_LINGER;
+	c->in_start = c->in_end = 0;
+	c->input_budget = CONN_LINGER_MAX_BYTES;
+	set_deadline(c, CONN_LINGER_MS);
+}
+
+static void begin_sending(struct conn *c)
+{
+	if (c->reply.delay_ms > 0) {
+		c->state = CONN_DELAY;
+		set_deadline(c, c->reply.delay_ms);
+		c->reply.delay_ms = 0;
+	} else {
+		c->state = CONN_WRITE;
+		set_deadline(c, c->idle_ms);
+	}
+}
+
+static void answer_sent(struct conn *c)
+{
+	if (c->reply.close) {
+		start_closing(c);
+		return;
+	}
+	c->state = CONN_READ_REQUEST;
+	set_deadline(c, c->idle_ms);
+	if (c->in_start == c->in_end && c->mode != CONN_BLOCKING) {
+		/* Idle between requests: give the buffer back. This is what
+		 * keeps 10,000 idle keep-alive connections cheap. */
+		free(c->buf);
+		c->buf = NULL;
+		c->in_start = c->in_end = 0;
+	}
+}
+
+static bool parse_request(struct conn *c)
+{
+	struct http_request req;
+	int rc;
+
+	if (c->in_start == c->in_end)
+		return false;
+	rc = http_parse_request(c->buf + c->in_start, c->in_end - c->in_start, &c->scanned, &req);
+	if (rc == HTTP_INCOMPLETE) {
+		/* The header deadline is armed once per request, when its first
+		 * bytes arrive: trickling a byte at a time cannot extend it
+		 * (nginx's client_header_timeout; the slowloris defence). */
+		if (!c->head_started) {
+			c->head_started = true;
+			set_deadline(c, c->idle_ms);
+		}
+		return false;
+	}
+	c->head_started = false;
+	c->scanned = 0;
+	c->out_start = 0;
+	c->pattern_sent = 0;
+	if (rc < 0) {
+		respond_to_error(-rc, out_area(c), &c->reply);
+		/* Nothing after a bad head can be trusted to be a request. */
+		c->in_start = c->in_end;
+		c->unread_input = true;
+		c->input_budget = 0;
+	} else {
+		c->requests++;
+		respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
+		c->in_start += (size_t)rc;
+		c->input_budget = req.content_length;
+	}
+	if (c->input_budget > 0) {
+		c->state = CONN_DISCARD_BODY;
+		set_deadline(c, c->idle_ms);
+	} else {
+		begin_sending(c);
+	}
+	return true;
+}
+
+static bool discard_body(struct conn *c)
+{
+	size_t have = c->in_end - c->in_start;
+	size_t take = have < c->input_budget ? have : (size_t)c->input_budget;
+
+	if (take == 0)
+		return false;
+	c->in_start += take;
+	c->input_budget -= take;
+	set_deadline(c, c->idle_ms); /* a body may take long; stalling may not */
+	if (c->input_budget == 0)
+		begin_sending(c);
+	return true;
+}
+
+static void deadline_passed(struct conn *c)
+{
+	switch (c->state) {
+	case CONN_DELAY:
+		c->state = CONN_WRITE;
+		set_deadline(c, c->idle_ms);
+		break;
+	case CONN_LINGER:
+		c->state = CONN_CLOSED;
+		break;
+	case CONN_CLOSED:
+		break;
+	default:
+		close_for(c, STAT_TIMEOUTS);
+		break;
+	}
+}
+
+/* Blocking mode: while a head is arriving (or while lingering), the read
+ * timeout is whatever is left of the deadline, so a trickler is cut off on
+ * time here too. Between requests it is simply the idle timeout. */
+static void bound_blocking_read(struct conn *c)
+{
+	uint64_t now = timer_now_ms();
+	unsigned want = c->idle_ms;
+
+	if (c->head_started || c->state == CONN_LINGER)
+		want = c->deadline_ms > now ? (unsigned)(c->deadline_ms - now) : 1;
+	if (want != c->rcvtimeo_ms && net_set_timeouts(c->fd, want, c->idle_ms) == 0)
+		c->rcvtimeo_ms = want;
+}
+
+static bool read_failed(struct conn *c, int error)
+{
+	switch (error) {
+	case EINTR:
+		/* Only blocking models see this (event loops read only what is
+		 * ready); a stop request ends the connection. */
+		if (net_stop_requested())
+			c->state = CONN_CLOSED;
+		return true;
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+		if (c->mode == CONN_BLOCKING) {
+			/* SO_RCVTIMEO expired: idle or too slow. */
+			if (c->state == CONN_LINGER)
+				c->state = CONN_CLOSED;
+			else
+				close_for(c, STAT_TIMEOUTS);
+			return true;
+		}
+		c->can_read = false;
+		return false;
+	default:
+		/* ECONNRESET and friends end this client, nothing else. */
+		close_for(c, STAT_ERRORS);
+		return true;
+	}
+}
+
+static bool read_input(struct conn *c)
+{
+	ssize_t n;
+
+	if (!c->can_read)
+		return false;
+	if (c->buf == NULL) {
+		c->buf = malloc(CONN_BUF_SIZE);
+		if (c->buf == NULL) {
+			close_for(c, STAT_ERRORS);
+			return true;
+		}
+	}
+	if (c->in_start == c->in_end) {
+		c->in_start = c->in_end = 0;
+	} else if (c->in_end == HTTP_MAX_HEAD) {
+		memmove(c->buf, c->buf + c->in_start, c->in_end - c->in_start);
+		c->in_end -= c->in_start;
+		c->in_start = 0;
+	}
+	if (c->mode == CONN_BLOCKING)
+		bound_blocking_read(c);
+	n = read(c->fd, c->buf + c->in_end, HTTP_MAX_HEAD - c->in_end);
+	if (n < 0)
+		return read_failed(c, errno);
+	if (n == 0) {
+		/* The client closed. Mid-request or not, there is nobody left
+		 * to answer. */
+		c->state = CONN_CLOSED;
+		return true;
+	}
+	if (c->mode == CONN_LEVEL || c->mode == CONN_EDGE_READ_ONCE)
+		c->can_read = false;
+	if (c->state == CONN_LINGER) {
+		c->input_budget = (uint64_t)n < c->input_budget ? c->input_budget - (uint64_t)n : 0;
+		if (c->input_budget == 0 || (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms))
+			c->state = CONN_CLOSED;
+		return true;
+	}
+	c->in_end += (size_t)n;
+	/* Event loops check deadlines on every event; a blocking connection
+	 * only comes up for air here. */
+	if (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms)
+		deadline_passed(c);
+	return true;
+}
+
+static bool write_output(struct conn *c)
+{
+	size_t out_len = c->reply.out_len - c->out_start, sent_from_out;
+	struct iovec iov[2];
+	int iovcnt = 0;
+	ssize_t n;
+
+	if (!c->can_write)
+		return false;
+	if (out_len > 0) {
+		iov[iovcnt].iov_base = out_area(c) + c->out_start;
+		iov[iovcnt++].iov_len = out_len;
+	}
+	if (c->pattern_sent < c->reply.pattern_len) {
+		size_t len;
+		const char *chunk = respond_pattern_at(c->pattern_sent,
+						       c->reply.pattern_len - c->pattern_sent, &len);
+		iov[iovcnt].iov_base = (void *)(uintptr_t)chunk;
+		iov[iovcnt++].iov_len = len;
+	}
+	if (iovcnt == 0) {
+		answer_sent(c);
+		return true;
+	}
+	/* Head and body in one call: one segment for small answers, which is
+	 * also what keeps Nagle and delayed ACK from adding 40 ms. */
+	n = writev(c->fd, iov, iovcnt);
+	if (n < 0) {
+		if (errno == EINTR) {
+			if (net_stop_requested())
+				c->state = CONN_CLOSED;
+			return true;
+		}
+		if ((errno == EAGAIN || errno == EWOULDBLOCK) && c->mode != CONN_BLOCKING) {
+			c->can_write = false;
+			return false;
+		}
+		/* EPIPE, ECONNRESET, or a blocking send that timed out. */
+		close_for(c, errno == EAGAIN || errno == EWOULDBLOCK ? STAT_TIMEOUTS : STAT_ERRORS);
+		return true;
+	}
+	sent_from_out = (size_t)n < out_len ? (size_t)n : out_len;
+	c->out_start += sent_from_out;
+	c->pattern_sent += (size_t)n - sent_from_out;
+	if (c->out_start == c->reply.out_len && c->pattern_sent == c->reply.pattern_len) {
+		answer_sent(c);
+		return true;
+	}
+	/* Partial: the send buffer is full. Level-triggered loops will tell
+	 * us when it drains; edge-triggered ones need us to hit EAGAIN. */
+	if (c->mode == CONN_LEVEL)
+		c->can_write = false;
+	set_deadline(c, c->idle_ms);
+	return true;
+}
+
+static bool step(struct conn *c)
+{
+	switch (c->state) {
+	case CONN_READ_REQUEST:
+		return parse_request(c) || read_input(c);
+	case CONN_DISCARD_BODY:
+		return discard_body(c) || read_input(c);
+	case CONN_WRITE:
+		return write_output(c);
+	case CONN_LINGER:
+		return read_input(c);
+	case CONN_DELAY:
+	case CONN_CLOSED:
+		return false;
+	}
+	return false;
+}
+
+enum conn_want conn_on_event(struct conn *c, unsigned events)
+{
+	if (events & CONN_READABLE)
+		c->can_read = true;
+	if (events & CONN_WRITABLE)
+		c->can_write = true;
+	if (timer_now_ms() >= c->deadline_ms)
+		deadline_passed(c);
+	while (step(c))
+		;
+	switch (c->state) {
+	case CONN_WRITE:
+		return CONN_WANT_WRITE;
+	case CONN_DELAY:
+		return CONN_WANT_TIMER;
+	case CONN_CLOSED:
+		return CONN_DONE;
+	default:
+		return CONN_WANT_READ;
+	}
+}
+
+static void sleep_until(uint64_t deadline_ms)
+{
+	uint64_t now = timer_now_ms();
+	struct timespec ts;
+
+	if (now >= deadline_ms)
+		return;
+	ts.tv_sec = (time_t)((deadline_ms - now) / 1000);
+	ts.tv_nsec = (long)((deadline_ms - now) % 1000) * 1000000L;
+	nanosleep(&ts, NULL); /* EINTR: the caller looks at the clock again */
+}
+
+void conn_serve_blocking(int fd, unsigned idle_ms)
+{
+	struct conn c;
+	enum conn_want want;
+
+	conn_init(&c, fd, CONN_BLOCKING, idle_ms);
+	/* Reads and writes block inside conn_on_event, so it only comes back
+	 * to sleep through a /delay (that sleep is the blocking models'
+	 * lesson) or because the connection is over. */
+	while ((want = conn_on_event(&c, CONN_READABLE | CONN_WRITABLE)) != CONN_DONE) {
+		if (net_stop_requested())
+			break;
+		if (want == CONN_WANT_TIMER)
+			sleep_until(c.deadline_ms);
+	}
+	conn_close(&c);
+}

@@ -1,0 +1,104 @@
+/*
+ * conn.h - one HTTP connection as a state machine, shared by all seven models.
+ *
+ *   READ_REQUEST -> (DISCARD_BODY) -> (DELAY) -> WRITE -> READ_REQUEST ...
+ *                                                     \-> LINGER -> CLOSED
+ *
+ * A connection reads into its buffer, asks http.c to parse, asks respond.c
+ * what to answer, and writes what the socket takes. After each event it
+ * returns its intent: read, write, wait for its deadline, or done. It never
+ * names select, poll, epoll or kqueue: each event loop turns the intent into
+ * its own registration call, in one place. The blocking models run the very
+ * same machine on a blocking socket (conn_serve_blocking), where "want read"
+ * simply means the next read() blocks.
+ */
+#ifndef C10K_CONN_H
+#define C10K_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "respond.h"
+#include "timer.h"
+
+/* nginx's keepalive_requests default: bounds what one client can hold. */
+#define CONN_MAX_REQUESTS 1000
+/* How long a half-closed connection is drained before close (nginx's
+ * lingering_timeout is 5 s, lingering_time 30 s; we are a lab). */
+#define CONN_LINGER_MS 2000
+#define CONN_LINGER_MAX_BYTES (4u * 1024 * 1024)
+
+/* How the caller waits. It decides how far a connection goes per event. */
+enum conn_mode {
+	CONN_BLOCKING, /* blocking socket: reads and writes wait inside the call */
+	CONN_LEVEL,    /* level-triggered readiness: one read per event is enough,
+			  the loop reports the socket again while data remains */
+	CONN_EDGE,     /* edge-triggered: read and write until EAGAIN, or the
+			  next edge never comes */
+	CONN_EDGE_READ_ONCE, /* the classic edge-triggered bug, on purpose: one
+				read per event (06_epoll -1 shows the stall) */
+};
+
+enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_DONE };
+
+/* What the loop saw; a timeout needs no flag: the connection compares its
+ * own deadline with the clock on every call. */
+#define CONN_READABLE 1u
+#define CONN_WRITABLE 2u
+
+enum conn_state {
+	CONN_READ_REQUEST, /* waiting for (the rest of) a request head */
+	CONN_DISCARD_BODY, /* skipping a request body no route uses */
+	CONN_DELAY,        /* /delay: the answer is ready but not due */
+	CONN_WRITE,        /* sending an answer */
+	CONN_LINGER,       /* half-closed after a last answer, draining input */
+	CONN_CLOSED,
+};
+
+struct conn {
+	int fd;
+	enum conn_mode mode;
+	enum conn_state state;
+	bool can_read, can_write; /* last known readiness */
+	bool head_started;        /* a request's first bytes are here */
+	bool unread_input;        /* closing may leave client bytes unread */
+	unsigned idle_ms;
+	unsigned requests;
+	unsigned rcvtimeo_ms;     /* blocking mode: the SO_RCVTIMEO in force */
+	/* NULL while idle, so 10,000 idle connections cost ~10,000 structs:
+	 * input (HTTP_MAX_HEAD) followed by output (RESPOND_OUT_CAP). */
+	char *buf;
+	size_t in_start, in_end, scanned;
+	size_t out_start;
+	uint64_t input_budget;    /* body bytes to discard, or linger allowance */
+	uint64_t pattern_sent;
+	struct reply reply;
+	uint64_t deadline_ms;     /* idle, header, send, delay or linger deadline */
+	struct timer timer;       /* an event loop's heap entry for deadline_ms */
+};
+
+/* Take over an accepted socket; counts it as accepted and open. */
+void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms);
+
+/* Handle readiness (CONN_READABLE/CONN_WRITABLE, or 0 for "just check the
+ * deadline") and go as far as possible. Returns what to wait for next. */
+enum conn_want conn_on_event(struct conn *c, unsigned events);
+
+/* Release the buffer, close the socket, count it closed. */
+void conn_close(struct conn *c);
+
+/* Close an accepted socket we will not serve (no descriptor slot, no
+ * process or thread for it); counts it as accepted and refused. */
+void conn_refuse(int fd);
+
+/* The blocking models' whole server loop for one client: serve it on a
+ * blocking socket until it leaves or times out, then close it. */
+void conn_serve_blocking(int fd, unsigned idle_ms);
+
+static inline struct conn *conn_of_timer(struct timer *t)
+{
+	return (struct conn *)(void *)((char *)t - offsetof(struct conn, timer));
+}
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * http.c - the request parser and response head writer shared by every model.
+ * See http.h for the contract; RFC 9112 (HTTP/1.1 message syntax) and RFC 9110
+ * (semantics) for the rules cited below.
+ */
+#include "http.h"
+
+#include <string.h>
+#include <time.h>
+
+/* RFC 9112 section 2.2 says a server SHOULD ignore at least one empty line
+ * before a request line. We ignore a few, then call it garbage. */
+#define MAX_LEADING_EMPTY_LINES 4
+
+struct field_facts {
+	int host_count;
+	bool transfer_encoding;
+	bool content_length_seen;
+	bool content_length_bad; /* not a plain decimal, or two differing values */
+	uint64_t content_length;
+	bool close;
+	bool keep_alive;
+};
+
+/* RFC 9110 section 5.6.2: tchar. */
+static bool is_tchar(unsigned char c)
+{
+	if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+		return true;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Visible ASCII and obs-text: what may appear in a request-target. */
+static bool is_target_char(unsigned char c)
+{
+	return c > 0x20 && c != 0x7f;
+}
+
+/* Field values: VCHAR, obs-text, SP and HTAB; every other control is refused
+ * (NUL and bare CR in particular, RFC 9110 section 5.5). */
+static bool is_value_char(unsigned char c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+static bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool equals_ignore_case(const char *s, size_t n, const char *lower)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + ('a' - 'A'));
+		if (lower[i] == '\0' || c != lower[i])
+			return false;
+	}
+	return lower[n] == '\0';
+}
+
+/* Offset of the first byte after the empty lines a client may send before a
+ * request line, or -1 if there are more of them than we tolerate. */
+static long skip_leading_empty_lines(const char *buf, size_t len)
+{
+	size_t i = 0;
+	int lines = 0;
+
+	for (;;) {
+		if (i < len && buf[i] == '\n')
+			i += 1;
+		else if (i + 1 < len && buf[i] == '\r' && buf[i + 1] == '\n')
+			i += 2;
+		else
+			return (long)i;
+		if (++lines > MAX_LEADING_EMPTY_LINES)
+			return -1;
+	}
+}
+
+/*
+ * Find the empty line ending the head: a LF followed by LF or by CRLF.
+ * Returns the offset just past it, or 0 if it is not there yet. *scanned
+ * records where the next search may start.
+ */
+static size_t find_head_end(const char *buf, size_t len, size_t *scanned)
+{
+	size_t i = *scanned;
+
+	while (i < len) {
+		const char *lf = memchr(buf + i, '\n', len - i);
+		size_t after;
+
+		if (lf == NULL)
+			break;
+		after = (size_t)(lf - buf) + 1;
+		if (after < len && buf[after] == '\n')
+			return after + 1;
+		if (after + 1 < len && buf[after] == '\r' && buf[after + 1] == '\n')
+			return after + 2;
+		if (after == len || (after + 1 == len && buf[after] == '\r')) {
+			/* Too few bytes after this LF to decide: look here again. */
+			*scanned = (size_t)(lf - buf);
+			return 0;
+		}
+		i = after;
+	}
+	*scanned = len;
+	return 0;
+}
+
+/* Length of a line without its ending; n includes the final LF. A CR
+ * anywhere but right before that LF makes the line invalid: -1. */
+static long line_content_length(const char *line, size_t n)
+{
+	size_t len = n - 1;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (memchr(line, '\r', len) != NULL)
+		return -1;
+	return (long)len;
+}
+
+/* request-line = method SP request-target SP HTTP-version (RFC 9112 section 3) */
+static int parse_request_line(const char *line, size_t n, struct http_request *req)
+{
+	long len = line_content_length(line, n);
+	const char *end, *p, *target;
+
+	if (len < 0)
+		return -400;
+	end = line + len;
+	for (p = line; p < end && is_tchar((unsigned char)*p); p++)
+		;
+	if (p == line || p == end || *p != ' ')
+		return -400;
+	req->method = line;
+	req->method_len = (size_t)(p - line);
+
+	target = ++p;
+	while (p < end && is_target_char((unsigned char)*p))
+		p++;
+	if (p == target || p == end || *p != ' ')
+		return -400;
+	/* origin-form, absolute-form or asterisk-form (RFC 9112 section 3.2) */
+	if (target[0] != '/' && target[0] != '*' && memchr(target, ':', (size_t)(p - target)) == NULL)
+		return -400;
+	req->target = target;
+	req->target_len = (size_t)(p - target);
+
+	p++;
+	if (end - p != 8 || memcmp(p, "HTTP/", 5) != 0 || p[5] < '0' || p[5] > '9' ||
+	    p[6] != '.' || p[7] < '0' || p[7] > '9')
+		return -400;
+	if (p[5] != '1')
+		return -505;
+	req->minor_version = p[7] == '0' ? 0 : 1;
+	return 0;
+}
+
+/* Content-Length = 1*DIGIT (RFC 9110 section 8.6). Signs, spaces and lists
+ * are refused: different parsers reading them differently is how request
+ * smuggling works. */
+static void note_content_length(const char *v, size_t n, struct field_facts *f)
+{
+	uint64_t value = 0;
+	size_t i;
+
+	if (n == 0)
+		f->content_length_bad = true;
+	for (i = 0; i < n && !f->content_length_bad; i++) {
+		unsigned digit = (unsigned char)v[i] - '0';
+		if (digit > 9 || value > (UINT64_MAX - digit) / 10)
+			f->content_length_bad = true;
+		else
+			value = value * 10 + digit;
+	}
+	if (f->content_length_seen && value != f->content_length)
+		f->content_length_bad = true;
+	f->content_length_seen = true;
+	f->content_length = value;
+}
+
+/* Connection = #connection-option: a comma-separated list of tokens. */
+static void note_connection(const char *v, size_t n, struct field_facts *f)
+{
+	const char *end = v + n;
+
+	while (v < end) {
+		const char *comma = memchr(v, ',', (size_t)(end - v));
+		const char *stop = comma ? comma : end;
+		const char *last = stop;
+
+		while (v < stop && is_ows(*v))
+			v++;
+		while (last > v && is_ows(last[-1]))
+			last--;
+		if (equals_ignore_case(v, (size_t)(last - v), "close"))
+			f->close = true;
+		else if (equals_ignore_case(v, (size_t)(last - v), "keep-alive"))
+			f->keep_alive = true;
+		v = comma ? comma + 1 : end;
+	}
+}
+
+/* field-line = field-name ":" OWS field-value OWS (RFC 9112 section 5) */
+static int parse_field_line(const char *line, size_t len, struct field_facts *f)
+{
+	const char *end = line + len, *p = line, *value, *value_end;
+	size_t name_len;
+
+	/* obs-fold: a line starting with whitespace continues the previous
+	 * field. RFC 9112 section 5.2 lets a server reject it with 400. */
+	if (is_ows(*p))
+		return -400;
+	while (p < end && is_tchar((unsigned char)*p))
+		p++;
+	/* No whitespace between name and colon (section 5.1): a proxy that
+	 * strips it and one that does not would disagree on the field. */
+	if (p == line || p == end || *p != ':')
+		return -400;
+	name_len = (size_t)(p - line);
+
+	for (value = p + 1; value < end && is_ows(*value); value++)
+		;
+	for (value_end = end; value_end > value && is_ows(value_end[-1]); value_end--)
+		;
+	for (p = value; p < value_end; p++)
+		if (!is_value_char((unsigned char)*p))
+			return -400;
+
+	if (equals_ignore_case(line, name_len, "host"))
+		f->host_count++;
+	else if (equals_ignore_case(line, name_len, "content-length"))
+		note_content_length(value, (size_t)(value_end - value), f);
+	else if (equals_ignore_case(line, name_len, "transfer-encoding"))
+		f->transfer_encoding = true;
+	else if (equals_ignore_case(line, name_len, "connection"))
+		note_connection(value, (size_t)(value_end - value), f);
+	return 0;
+}
+
+static int parse_fields(const char *p, const char *end, struct field_facts *f)
+{
+	int count = 0;
+
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		long len = line_content_length(p, (size_t)(lf - p) + 1);
+		int rc;
+
+		if (len < 0)
+			return -400;
+		if (len == 0)
+			return 0; /* the empty line ending the head */
+		if (++count > HTTP_MAX_HEADERS)
+			return -431;
+		rc = parse_field_line(p, (size_t)len, f);
+		if (rc != 0)
+			return rc;
+		p = lf + 1;
+	}
+	return 0;
+}
+
+/* The decisions that need all fields: framing, Host, persistence. */
+static int judge_fields(const struct field_facts *f, struct http_request *req)
+{
+	/* We implement no transfer coding. In HTTP/1.1 that is a 501 (RFC 9112
+	 * section 6.1); in HTTP/1.0, where Transfer-Encoding does not exist,
+	 * the framing is faulty: 400. Either way the connection closes. */
+	if (f->transfer_encoding)
+		return req->minor_version == 0 ? -400 : -501;
+	if (f->content_length_bad)
+		return -400;
+	/* RFC 9112 section 3.2: exactly one Host in HTTP/1.1. */
+	if (req->minor_version == 1 ? f->host_count != 1 : f->host_count > 1)
+		return -400;
+	if (f->content_length > HTTP_MAX_BODY)
+		return -413;
+	req->content_length = f->content_length;
+	if (req->minor_version == 0)
+		req->keep_alive = f->keep_alive && !f->close;
+	else
+		req->keep_alive = !f->close;
+	return 0;
+}
+
+/* The early errors: a request line that is already bad, or limits already
+ * exceeded, before the head is complete. Refusing early means a client cannot
+ * make us wait for a head we will refuse anyway. */
+static int judge_partial_head(const char *p, size_t n, struct http_request *req)
+{
+	const char *lf = memchr(p, '\n', n);
+	size_t line_len, i;
+	int rc;
+
+	if (lf == NULL) {
+		if (n > HTTP_MAX_REQUEST_LINE)
+			return -414;
+		/* The method so far must be a token: this refuses a TLS
+		 * handshake or binary junk at once. */
+		for (i = 0; i < n && p[i] != ' '; i++)
+			if (!is_tchar((unsigned char)p[i]))
+				return -400;
+		return HTTP_INCOMPLETE;
+	}
+	line_len = (size_t)(lf - p) + 1;
+	if (line_len > HTTP_MAX_REQUEST_LINE)
+		return -414;
+	rc = parse_request_line(p, line_len, req);
+	if (rc != 0)
+		return rc;
+	if (n - line_len > HTTP_MAX_HEADER_BYTES)
+		return -431;
+	return HTTP_INCOMPLETE;
+}
+
+int http_parse_request(const char *buf, size_t len, size_t *scanned,
+		       struct http_request *req)
+{
+	struct field_facts facts = {0};
+	long start = skip_leading_empty_lines(buf, len);
+	const char *line, *lf;
+	size_t end, line_len;
+	int rc;
+
+	memset(req, 0, sizeof(*req));
+	if (start < 0)
+		return -400;
+	if (len - (size_t)start == 1 && buf[start] == '\r')
+		return HTTP_INCOMPLETE; /* maybe the start of one more empty line */
+	if (*scanned < (size_t)start)
+		*scanned = (size_t)start;
+	end = find_head_end(buf, len, scanned);
+	if (end == 0)
+		return judge_partial_head(buf + start, len - (size_t)start, req);
+
+	line = buf + start;
+	lf = memchr(line, '\n', end - (size_t)start);
+	line_len = (size_t)(lf - line) + 1;
+	if (line_len > HTTP_MAX_REQUEST_LINE)
+		return -414;
+	if (end - (size_t)start - line_len > HTTP_MAX_HEADER_BYTES)
+		return -431;
+	rc = parse_request_line(line, line_len, req);
+	if (rc == 0)
+		rc = parse_fields(lf + 1, buf + end, &facts);
+	if (rc == 0)
+		rc = judge_fields(&facts, req);
+	return rc != 0 ? rc : (int)end;
+}
+
+enum http_method http_method_of(const struct http_request *req)
+{
+	static const char *const registered[] = {"POST", "PUT", "DELETE", "CONNECT",
+						 "OPTIONS", "TRACE", "PATCH"};
+	size_t i, n = req->method_len;
+
+	/* Methods are case-sensitive (RFC 9110 section 9.1). */
+	if (n == 3 && memcmp(req->method, "GET", 3) == 0)
+		return HTTP_GET;
+	if (n == 4 && memcmp(req->method, "HEAD", 4) == 0)
+		return HTTP_HEAD;
+	for (i = 0; i < sizeof(registered) / sizeof(registered[0]); i++)
+		if (strlen(registered[i]) == n && memcmp(req->method, registered[i], n) == 0)
+			return HTTP_METHOD_NOT_ALLOWED;
+	return HTTP_METHOD_UNKNOWN;
+}
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Unknown";
+	}
+}
+
+const char *http_date_now(void)
+{
+	static _Thread_local char cached[40];
+	static _Thread_local time_t cached_second = (time_t)-1;
+	time_t now = time(NULL);
+
+	if (now != cached_second) {
+		struct tm tm;
+		/* strftime's %a and %b are English in the C locale, which is
+		 * the only one a server that never calls setlocale runs in. */
+		if (gmtime_r(&now, &tm) == NULL ||
+		    strftime(cached, sizeof(cached), "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+			strcpy(cached, "Thu, 01 Jan 1970 00:00:00 GMT");
+		cached_second = now;
+	}
+	return cached;
+}
+
+/* A bounded appender: the head is built with memcpy, not snprintf, because
+ * it is on every request's path. */
+struct appender {
+	char *p, *end;
+	bool overflow;
+};
+
+static void append(struct appender *a, const char *s, size_t n)
+{
+	if (a->overflow || (size_t)(a->end - a->p) < n) {
+		a->overflow = true;
+		return;
+	}
+	memcpy(a->p, s, n);
+	a->p += n;
+}
+
+static void append_str(struct appender *a, const char *s)
+{
+	append(a, s, strlen(s));
+}
+
+static void append_u64(struct appender *a, uint64_t v)
+{
+	char digits[20];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	append(a, digits + i, sizeof(digits) - i);
+}
+
+static void append_field(struct appender *a, const char *name, const char *value)
+{
+	append_str(a, name);
+	append(a, ": ", 2);
+	append_str(a, value);
+	append(a, "\r\n", 2);
+}
+
+size_t http_format_head(char *out, size_t cap, const struct http_response *resp)
+{
+	struct appender a = {out, out + cap, false};
+
+	append(&a, "HTTP/1.1 ", 9);
+	append_u64(&a, (uint64_t)resp->status);
+	append(&a, " ", 1);
+	append_str(&a, http_reason(resp->status));
+	append(&a, "\r\n", 2);
+	append_field(&a, "Server", resp->server);
+	append_field(&a, "Date", http_date_now());
+	if (resp->content_type != NULL)
+		append_field(&a, "Content-Type", resp->content_type);
+	append(&a, "Content-Length: ", 16);
+	append_u64(&a, resp->content_length);
+	append(&a, "\r\n", 2);
+	if (resp->allow != NULL)
+		append_field(&a, "Allow", resp->allow);
+	if (!resp->keep_alive)
+		append_field(&a, "Connection", "close");
+	else if (resp->http10_keep_alive)
+		append_field(&a, "Connection", "keep-alive");
+	append(&a, "\r\n", 2);
+	return a.overflow ? 0 : (size_t)(a.p - out);
+}

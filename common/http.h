@@ -1,0 +1,90 @@
+/*
+ * http.h - HTTP/1.x request parser and response head writer.
+ *
+ * The parser follows picohttpparser's contract: it keeps no state, allocates
+ * nothing and does no I/O. The caller hands it the bytes received so far; it
+ * answers "complete (this many bytes of head)", "need more" or "bad request
+ * (answer with this status)". Its outputs point into the caller's buffer.
+ * Because it is pure, the blocking servers and the event loops call the very
+ * same function, and the unit tests can feed it one byte at a time.
+ */
+#ifndef C10K_HTTP_H
+#define C10K_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* RFC 9112 section 3 asks servers to accept request lines of at least 8000
+ * octets; longer ones get 414. */
+#define HTTP_MAX_REQUEST_LINE 8192
+/* Header fields after the request line. nginx's large_client_header_buffers
+ * default is 8 KiB as well; more gets 431. */
+#define HTTP_MAX_HEADER_BYTES 8192
+/* A head that fits both limits fits here, so an input buffer of this size can
+ * never fill up without the parser either succeeding or refusing. */
+#define HTTP_MAX_HEAD (HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES)
+/* Counting fields bounds the parse work as well as the bytes. */
+#define HTTP_MAX_HEADERS 100
+/* Request bodies are read and thrown away (no route uses one); beyond this we
+ * answer 413 and close instead of draining. */
+#define HTTP_MAX_BODY (1024 * 1024)
+
+/* What http_parse_request returns when the head is not complete yet. */
+#define HTTP_INCOMPLETE 0
+
+struct http_request {
+	const char *method; /* points into the caller's buffer */
+	size_t method_len;
+	const char *target; /* request-target as sent: path and query */
+	size_t target_len;
+	int minor_version;       /* 0 for HTTP/1.0, 1 for HTTP/1.1 and later 1.x */
+	bool keep_alive;         /* the client's wish, from version and Connection */
+	uint64_t content_length; /* body bytes that follow the head */
+};
+
+/*
+ * Parse the request at the start of buf[0..len).
+ *
+ * Returns the length of the request head (> 0) when it is complete,
+ * HTTP_INCOMPLETE when more bytes are needed, or minus the status code to
+ * answer when the request is bad (-400, -413, -414, -431, -501, -505).
+ *
+ * *scanned makes repeated calls cheap (a slowloris defence, as picohttpparser's
+ * last_len): set it to 0 for a new request and pass it back unchanged when
+ * calling again with more bytes; bytes already known to hold no end of head are
+ * not searched again.
+ *
+ * Bare LF is accepted as a line ending wherever CRLF is (RFC 9112 section 2.2
+ * allows it, curl and nc users send it); a CR not followed by LF is a 400.
+ */
+int http_parse_request(const char *buf, size_t len, size_t *scanned,
+		       struct http_request *req);
+
+/* GET and HEAD are served; other registered methods get 405 with Allow; a
+ * method we have never heard of gets 501 (RFC 9110 section 9.1). */
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_METHOD_NOT_ALLOWED, HTTP_METHOD_UNKNOWN };
+enum http_method http_method_of(const struct http_request *req);
+
+/* The fields of a response head we ever send. */
+struct http_response {
+	int status;
+	const char *server;       /* Server: value */
+	const char *content_type; /* NULL for none */
+	uint64_t content_length;
+	bool keep_alive;          /* false: "Connection: close" */
+	bool http10_keep_alive;   /* an HTTP/1.0 client needs "Connection: keep-alive" */
+	const char *allow;        /* Allow: value for 405, else NULL */
+};
+
+/* Write the status line and header fields, blank line included, into out.
+ * Returns the length written, or 0 if it did not fit in cap. */
+size_t http_format_head(char *out, size_t cap, const struct http_response *resp);
+
+const char *http_reason(int status);
+
+/* The Date header value (RFC 9110 IMF-fixdate), formatted at most once a
+ * second per thread: a per-request gmtime+strftime would be measurable. */
+const char *http_date_now(void);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * net.c - listening, accepting, signals.
+ */
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "stats.h"
+
+static volatile sig_atomic_t stop_requested;
+static int wake_pipe[2] = {-1, -1};
+/* A descriptor held back for the day accept() fails with EMFILE. */
+static int reserve_fd = -1;
+
+static int set_cloexec(int fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+
+	return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+int net_set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+static void describe_address(const struct sockaddr_storage *ss, char *name, size_t cap)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(name, cap, "[%s]:%u", host, port);
+	} else {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
+		port = ntohs(in4->sin_port);
+		snprintf(name, cap, "%s:%u", host, port);
+	}
+}
+
+static int bind_and_listen(const struct addrinfo *ai, int backlog)
+{
+	int one = 1;
+	int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+
+	if (fd < 0)
+		return -1;
+	/* SO_REUSEADDR lets a restarted server bind while old connections sit
+	 * in TIME_WAIT. Never SO_REUSEPORT: a stale server would silently take
+	 * half the traffic (BENCHMARKING.md). */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+int net_listen(const char *addr, const char *port, int backlog, bool nonblocking,
+	       char *name, size_t name_cap)
+{
+	struct addrinfo hints = {0}, *list, *ai;
+	struct sockaddr_storage bound;
+	socklen_t bound_len = sizeof(bound);
+	int fd = -1, rc, saved_errno = 0;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(addr, port, &hints, &list);
+	if (rc != 0)
+		errx(1, "cannot resolve %s port %s: %s", addr, port, gai_strerror(rc));
+	for (ai = list; ai != NULL && fd < 0; ai = ai->ai_next) {
+		fd = bind_and_listen(ai, backlog);
+		if (fd < 0)
+			saved_errno = errno;
+	}
+	freeaddrinfo(list);
+	if (fd < 0) {
+		errno = saved_errno;
+		err(1, "cannot listen on %s port %s", addr, port);
+	}
+	if (set_cloexec(fd) < 0 || (nonblocking && net_set_nonblocking(fd) < 0))
+		err(1, "fcntl on the listening socket");
+	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
+		err(1, "getsockname");
+	describe_address(&bound, name, name_cap);
+	reserve_fd = open("/dev/null", O_RDONLY);
+	if (reserve_fd < 0 || set_cloexec(reserve_fd) < 0)
+		err(1, "opening the reserve descriptor");
+	return fd;
+}
+
+static void pause_briefly(void)
+{
+	struct timespec ten_ms = {0, 10 * 1000 * 1000};
+
+	nanosleep(&ten_ms, NULL);
+}
+
+/*
+ * Out of descriptors. The pending connection stays queued, so a
+ * level-triggered loop would be woken for it forever at 100% CPU, and a
+ * blocking accept would fail again at once. libuv's answer: give back the
+ * reserve descriptor, accept the connection with it, close it (the client
+ * sees its connection end instead of hanging), take the reserve again.
+ */
+static void shed_one_connection(int listen_fd)
+{
+	static struct log_limit limit;
+	int fd;
+
+	if (reserve_fd >= 0) {
+		close(reserve_fd);
+		fd = accept(listen_fd, NULL, NULL);
+		if (fd >= 0) {
+			close(fd);
+			stats_add(STAT_REFUSED, 1);
+		}
+		reserve_fd = open("/dev/null", O_RDONLY);
+		if (reserve_fd >= 0)
+			set_cloexec(reserve_fd);
+	}
+	log_warn_limited(&limit, "accept: %s; closing new connections until descriptors free up",
+			 strerror(EMFILE));
+	/* Without a reserve (another thread took the slot) back off instead:
+	 * Go's accept loop does the same. */
+	if (reserve_fd < 0)
+		pause_briefly();
+}
+
+static void tune_connection(int fd)
+{
+	int one = 1;
+
+	/* Every response leaves in one write, but pipelined responses are
+	 * several small writes; with Nagle on, the second waits for the ACK of
+	 * the first, and a delayed ACK makes that 40 ms. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+#ifdef SO_NOSIGPIPE
+	/* macOS/BSD: no SIGPIPE from this socket even if a library resets the
+	 * disposition. Linux has no such option; SIG_IGN covers it there. */
+	setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
+}
+
+static int accept_with_flags(int listen_fd, bool nonblocking)
+{
+#ifdef SOCK_NONBLOCK
+	/* Linux: flags in the same call, two fcntl() calls fewer per connection. */
+	return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
+#else
+	int fd = accept(listen_fd, NULL, NULL);
+	int flags;
+
+	if (fd < 0)
+		return -1;
+	/* BSD accept() copies O_NONBLOCK from the listener; set it as asked. */
+	flags = fcntl(fd, F_GETFL);
+	if (set_cloexec(fd) < 0 || flags < 0 ||
+	    fcntl(fd, F_SETFL, nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0) {
+		close(fd);
+		errno = ECONNABORTED;
+		return -1;
+	}
+	return fd;
+#endif
+}
+
+int net_accept(int listen_fd, bool nonblocking)
+{
+	static struct log_limit limit;
+
+	for (;;) {
+		int fd = accept_with_flags(listen_fd, nonblocking);
+
+		if (fd >= 0) {
+			tune_connection(fd);
+			return fd;
+		}
+		switch (errno) {
+		case EINTR:
+			if (net_stop_requested())
+				return -1;
+			continue;
+		case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+		case EWOULDBLOCK:
+#endif
+			return -1;
+		case ECONNABORTED:
+		case EPROTO:
+			errno = ECONNABORTED;
+			return -1;
+		case EMFILE:
+		case ENFILE:
+			shed_one_connection(listen_fd);
+			errno = ECONNABORTED;
+			return -1;
+		default:
+			/* ENOBUFS, ENOMEM, EPERM (a firewall): not ours to fix. */
+			log_warn_limited(&limit, "accept: %s", strerror(errno));
+			pause_briefly();
+			return -1;
+		}
+	}
+}
+
+int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms)
+{
+	struct timeval rcv = {(time_t)(rcv_ms / 1000), (suseconds_t)(rcv_ms % 1000) * 1000};
+	struct timeval snd = {(time_t)(snd_ms / 1000), (suseconds_t)(snd_ms % 1000) * 1000};
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) < 0)
+		return -1;
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
+}
+
+static void on_stop_signal(int sig)
+{
+	int saved_errno = errno;
+	ssize_t ignored;
+
+	(void)sig;
+	stop_requested = 1;
+	ignored = write(wake_pipe[1], "x", 1);
+	(void)ignored;
+	errno = saved_errno;
+}
+
+void net_signals_init(void)
+{
+	struct sigaction ignore = {0}, stop = {0};
+
+	ignore.sa_handler = SIG_IGN;
+	sigemptyset(&ignore.sa_mask);
+	if (sigaction(SIGPIPE, &ignore, NULL) < 0)
+		err(1, "sigaction SIGPIPE");
+	if (pipe(wake_pipe) < 0 || set_cloexec(wake_pipe[0]) < 0 || set_cloexec(wake_pipe[1]) < 0 ||
+	    net_set_nonblocking(wake_pipe[0]) < 0 || net_set_nonblocking(wake_pipe[1]) < 0)
+		err(1, "wake-up pipe");
+	stop.sa_handler = on_stop_signal;
+	sigemptyset(&stop.sa_mask);
+	stop.sa_flags = 0; /* no SA_RESTART, on purpose: see net.h */
+	if (sigaction(SIGTERM, &stop, NULL) < 0 || sigaction(SIGINT, &stop, NULL) < 0)
+		err(1, "sigaction SIGTERM/SIGINT");
+}
+
+bool net_stop_requested(void)
+{
+	return stop_requested != 0;
+}
+
+int net_wake_fd(void)
+{
+	return wake_pipe[0];
+}
+
+void net_block_stop_signals(sigset_t *saved)
+{
+	sigset_t stop_signals;
+
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, saved);
+}
+
+void net_restore_signals(const sigset_t *saved)
+{
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}

@@ -1,0 +1,50 @@
+/*
+ * net.h - socket chores every model shares: the listening socket, accepting
+ * (with EMFILE handled), socket timeouts, and the signals that stop a server.
+ */
+#ifndef C10K_NET_H
+#define C10K_NET_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bind and listen on addr:port (IPv4 or IPv6, via getaddrinfo), with
+ * SO_REUSEADDR, FD_CLOEXEC and, if asked, O_NONBLOCK. Writes the bound
+ * address ("127.0.0.1:8080", "[::1]:8080") into name. Exits on failure:
+ * a server that cannot listen has nothing to do. */
+int net_listen(const char *addr, const char *port, int backlog, bool nonblocking,
+	       char *name, size_t name_cap);
+
+/*
+ * Accept one connection, made non-blocking if asked, FD_CLOEXEC and
+ * TCP_NODELAY. Returns its descriptor, or -1 with errno:
+ *   EAGAIN        nothing is pending (non-blocking listener)
+ *   ECONNABORTED  a connection was dropped (reset while queued, or closed
+ *                 at once because we are out of descriptors): call again
+ *   EINTR         a stop was requested
+ *   other         unexpected; logged, and we paused briefly so a caller
+ *                 that retries cannot spin
+ */
+int net_accept(int listen_fd, bool nonblocking);
+
+int net_set_nonblocking(int fd);
+/* SO_RCVTIMEO and SO_SNDTIMEO: how blocking models time out idle clients. */
+int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms);
+
+/* SIGPIPE ignored (a write to a reset connection returns EPIPE instead of
+ * killing us); SIGTERM and SIGINT request a stop. Handlers are installed
+ * without SA_RESTART, so a blocked accept() or read() returns EINTR and the
+ * caller gets to look at net_stop_requested(). */
+void net_signals_init(void);
+bool net_stop_requested(void);
+/* A pipe that becomes readable when a stop is requested: the self-pipe trick
+ * (Tornado's "waker", seed 003), so an event loop waiting in select, poll,
+ * epoll_wait or kevent wakes up for a signal. */
+int net_wake_fd(void);
+/* Keep SIGTERM/SIGINT off threads we create, so they reach the thread that
+ * waits in accept(). */
+void net_block_stop_signals(sigset_t *saved);
+void net_restore_signals(const sigset_t *saved);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * respond.c - routes. Pure apart from /spin's CPU burning and /stats reading
+ * the counters: no I/O, no sleeping.
+ */
+#include "respond.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "stats.h"
+#include <time.h>
+
+/* 1024 copies of the pattern line: a /bytes chunk is sent straight from
+ * here (no per-connection copy), 64 KiB minus the offset into the line. */
+#define PATTERN_BUFFER_BYTES (RESPOND_PATTERN_PERIOD * 1024)
+
+static char pattern[PATTERN_BUFFER_BYTES];
+static char server_name[96] = "c10k-lab";
+
+void respond_init(const char *model_label)
+{
+	size_t i;
+
+	for (i = 0; i < PATTERN_BUFFER_BYTES; i += RESPOND_PATTERN_PERIOD) {
+		memcpy(pattern + i, RESPOND_PATTERN_LINE, RESPOND_PATTERN_PERIOD - 1);
+		pattern[i + RESPOND_PATTERN_PERIOD - 1] = '\n';
+	}
+	snprintf(server_name, sizeof(server_name), "c10k-lab (%s)", model_label);
+}
+
+const char *respond_pattern_at(uint64_t offset, uint64_t remaining, size_t *len)
+{
+	size_t start = (size_t)(offset % RESPOND_PATTERN_PERIOD);
+	size_t room = PATTERN_BUFFER_BYTES - start;
+
+	*len = remaining < room ? (size_t)remaining : room;
+	return pattern + start;
+}
+
+/* The digits after a route's prefix, up to limit; -1 if not a plain decimal. */
+static long long parse_route_number(const char *s, size_t n, unsigned long long limit)
+{
+	unsigned long long value = 0;
+	size_t i;
+
+	if (n == 0 || n > 19)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		value = value * 10 + (unsigned)(s[i] - '0');
+	}
+	return value > limit ? -1 : (long long)value;
+}
+
+static bool has_prefix(const char *s, size_t n, const char *prefix, size_t *rest)
+{
+	size_t len = strlen(prefix);
+
+	if (n < len || memcmp(s, prefix, len) != 0)
+		return false;
+	*rest = len;
+	return true;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Burn CPU on purpose: a single-threaded loop does nothing else meanwhile. */
+static void spin_for_us(unsigned long long us)
+{
+	uint64_t until = now_us() + us;
+	static volatile unsigned long sink; /* volatile: the work is not optimised away */
+
+	do {
+		for (int i = 0; i < 1000; i++)
+			sink = sink + (unsigned long)i;
+	} while (now_us() < until);
+}
+
+/* RFC 9112 section 3.2.2: a server must accept the absolute-form
+ * "http://host/path" too; its path is what we route on. */
+static void origin_path(const char **path, size_t *len)
+{
+	const char *end = *path + *len, *sep, *slash;
+
+	if (**path == '/')
+		return;
+	sep = memchr(*path, ':', *len);
+	if (sep == NULL || end - sep < 3 || memcmp(sep, "://", 3) != 0)
+		return; /* "*" or nonsense: no route will match it */
+	slash = memchr(sep + 3, '/', (size_t)(end - (sep + 3)));
+	*path = slash != NULL ? slash : "/";
+	*len = slash != NULL ? (size_t)(end - slash) : 1;
+}
+
+/* Write head + inline body into out. */
+static void finish(char *out, struct reply *reply, struct http_response *resp,
+		   bool head_only, const char *body, size_t body_len)
+{
+	size_t head_len;
+
+	resp->server = server_name;
+	if (resp->content_type == NULL)
+		resp->content_type = "text/plain; charset=utf-8";
+	if (body != NULL)
+		resp->content_length = body_len;
+	head_len = http_format_head(out, RESPOND_OUT_CAP, resp);
+	if (head_only || body == NULL || head_len + body_len > RESPOND_OUT_CAP)
+		body_len = 0;
+	if (body_len)
+		memcpy(out + head_len, body, body_len);
+	reply->out_len = head_len + body_len;
+	reply->close = !resp->keep_alive;
+}
+
+/* Error answers carry their status as a one-line body, for humans with curl. */
+static void finish_with_status(char *out, struct reply *reply, struct http_response *resp,
+			       bool head_only)
+{
+	char body[64];
+	int n = snprintf(body, sizeof(body), "%d %s\n", resp->status, http_reason(resp->status));
+
+	finish(out, reply, resp, head_only, body, n > 0 ? (size_t)n : 0);
+}
+
+void respond_to_error(int status, char *out, struct reply *reply)
+{
+	struct http_response resp = {.status = status, .keep_alive = false};
+
+	memset(reply, 0, sizeof(*reply));
+	stats_add(STAT_REQUESTS, 1);
+	stats_add(STAT_ERRORS, 1);
+	finish_with_status(out, reply, &resp, false);
+}
+
+void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
+			char *out, struct reply *reply)
+{
+	struct http_response resp = {
+		.status = 200,
+		.keep_alive = req->keep_alive && keep_alive_allowed,
+		.http10_keep_alive = req->minor_version == 0,
+	};
+	enum http_method method = http_method_of(req);
+	const char *path = req->target;
+	size_t path_len = req->target_len, rest;
+	const char *query = memchr(path, '?', path_len);
+	bool head_only = method == HTTP_HEAD;
+	char stats_body[512];
+	long long n;
+
+	memset(reply, 0, sizeof(*reply));
+	stats_add(STAT_REQUESTS, 1);
+	if (method == HTTP_METHOD_NOT_ALLOWED || method == HTTP_METHOD_UNKNOWN) {
+		resp.status = method == HTTP_METHOD_UNKNOWN ? 501 : 405;
+		resp.allow = "GET, HEAD";
+		finish_with_status(out, reply, &resp, false);
+		return;
+	}
+	if (query != NULL)
+		path_len = (size_t)(query - path);
+	origin_path(&path, &path_len);
+
+	if (path_len == 1 && path[0] == '/') {
+		finish(out, reply, &resp, head_only, RESPOND_HELLO, strlen(RESPOND_HELLO));
+	} else if (path_len == 6 && memcmp(path, "/stats", 6) == 0) {
+		finish(out, reply, &resp, head_only, stats_body,
+		       stats_format(stats_body, sizeof(stats_body)));
+	} else if (has_prefix(path, path_len, "/bytes/", &rest)) {
+		n = parse_route_number(path + rest, path_len - rest, RESPOND_MAX_BYTES);
+		if (n < 0)
+			goto bad_number;
+		resp.content_type = "application/octet-stream";
+		resp.content_length = (uint64_t)n;
+		finish(out, reply, &resp, head_only, NULL, 0);
+		reply->pattern_len = head_only ? 0 : (uint64_t)n;
+	} else if (has_prefix(path, path_len, "/delay/", &rest)) {
+		n = parse_route_number(path + rest, path_len - rest, RESPOND_MAX_DELAY_MS);
+		if (n < 0)
+			goto bad_number;
+		finish(out, reply, &resp, head_only, RESPOND_HELLO, strlen(RESPOND_HELLO));
+		reply->delay_ms = (unsigned)n;
+	} else if (has_prefix(path, path_len, "/spin/", &rest)) {
+		n = parse_route_number(path + rest, path_len - rest, RESPOND_MAX_SPIN_US);
+		if (n < 0)
+			goto bad_number;
+		spin_for_us((unsigned long long)n);
+		finish(out, reply, &resp, head_only, RESPOND_HELLO, strlen(RESPOND_HELLO));
+	} else {
+		resp.status = 404;
+		finish_with_status(out, reply, &resp, head_only);
+	}
+	return;
+
+bad_number: /* a known route with a number that is not one, or out of bounds */
+	resp.status = 400;
+	finish_with_status(out, reply, &resp, head_only);
+}

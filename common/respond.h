@@ -1,0 +1,60 @@
+/*
+ * respond.h - the application every model serves: routes and their answers.
+ *
+ *   GET /            200 "Hello, World!\n"
+ *   GET /bytes/N     N bytes of a fixed pattern (N <= RESPOND_MAX_BYTES)
+ *   GET /delay/MS    the same hello, MS milliseconds later
+ *   GET /spin/US     the same hello, after burning US microseconds of CPU
+ *   GET /stats       the counters in stats.h, as text
+ *   HEAD             the same heads, no bodies
+ *
+ * It decides what to send; how and when to send it (a blocking write, a
+ * sleep, a timer) is the caller's business, which is the whole difference
+ * between the models.
+ */
+#ifndef C10K_RESPOND_H
+#define C10K_RESPOND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+
+#define RESPOND_HELLO "Hello, World!\n"
+/* Bounds that keep one request from tying up a server for long. */
+#define RESPOND_MAX_BYTES (64u * 1024 * 1024)
+#define RESPOND_MAX_DELAY_MS 60000u
+#define RESPOND_MAX_SPIN_US 10000000u
+/* Room for any head we send plus the largest inline body (/stats). */
+#define RESPOND_OUT_CAP 1024
+
+/* /bytes bodies repeat this 64-byte line, so a test can rebuild any body
+ * with `yes LINE | head -c N` and compare byte for byte. */
+#define RESPOND_PATTERN_LINE "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+#define RESPOND_PATTERN_PERIOD 64
+
+struct reply {
+	size_t out_len;       /* bytes written to out: the head and any small body */
+	uint64_t pattern_len; /* then this many pattern bytes, streamed (/bytes) */
+	unsigned delay_ms;    /* send nothing until this long has passed (/delay) */
+	bool close;           /* close the connection after this answer */
+};
+
+/* Set the Server header from the model's label. Call once at start. */
+void respond_init(const char *model_label);
+
+/* Answer a parsed request. keep_alive_allowed is false when the connection
+ * must end after this answer whatever the client asked (request cap). /spin
+ * burns its CPU here, in the caller's thread: that is the point. */
+void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
+			char *out, struct reply *reply);
+
+/* Answer a request the parser refused with this status; always closes. */
+void respond_to_error(int status, char *out, struct reply *reply);
+
+/* Where the body of /bytes continues at offset: a pointer into a static
+ * buffer and how many bytes may be sent from it (at most remaining). */
+const char *respond_pattern_at(uint64_t offset, uint64_t remaining, size_t *len);
+
+#endif

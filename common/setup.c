@@ -1,0 +1,88 @@
+/*
+ * setup.c - start-up and shut-down shared by every model.
+ */
+#include "setup.h"
+
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+#include "respond.h"
+#include "stats.h"
+
+static void usage(FILE *to, const char *prog, const struct model_flags *flags)
+{
+	fprintf(to,
+		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-q] [-h]%s%s\n"
+		"  -a ADDR     address to listen on (default 127.0.0.1; :: for IPv6)\n"
+		"  -p PORT     port (default 8080; 0 picks a free one)\n"
+		"  -b BACKLOG  listen backlog (default SOMAXCONN)\n"
+		"  -t SECONDS  close idle connections and unfinished request heads after this (default 30)\n"
+		"  -q          quiet: no warnings on stderr\n"
+		"  -h          this help\n%s",
+		prog, flags && flags->letters[0] ? " " : "", flags ? flags->letters : "",
+		flags && flags->usage ? flags->usage : "");
+}
+
+static long number_arg(const char *prog, int letter, const char *arg, long min, long max)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < min || v > max)
+		errx(1, "-%c: %s is not a number from %ld to %ld (try %s -h)", letter, arg, min, max,
+		     prog);
+	return v;
+}
+
+void server_start(struct server *s, const char *model, int argc, char **argv,
+		  bool nonblocking_listener, const struct model_flags *flags)
+{
+	char letters[64], name[96];
+	int ch;
+
+	memset(s, 0, sizeof(*s));
+	s->model = model;
+	s->addr = "127.0.0.1";
+	s->port = "8080";
+	s->backlog = SOMAXCONN;
+	s->idle_ms = 30 * 1000;
+	snprintf(letters, sizeof(letters), "a:p:b:t:qh%s", flags ? flags->letters : "");
+	while ((ch = getopt(argc, argv, letters)) != -1) {
+		switch (ch) {
+		case 'a': s->addr = optarg; break;
+		case 'p': number_arg(argv[0], ch, optarg, 0, 65535); s->port = optarg; break;
+		case 'b': s->backlog = (int)number_arg(argv[0], ch, optarg, 1, 1 << 20); break;
+		case 't': s->idle_ms = (unsigned)number_arg(argv[0], ch, optarg, 1, 86400) * 1000; break;
+		case 'q': s->quiet = true; break;
+		case 'h': usage(stdout, argv[0], flags); exit(0);
+		default:
+			if (flags && ch != '?' && flags->handle(ch, optarg))
+				break;
+			usage(stderr, argv[0], flags);
+			exit(1);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr, argv[0], flags);
+		exit(1);
+	}
+	log_init(model, s->quiet);
+	stats_init(model);
+	respond_init(model);
+	net_signals_init();
+	s->listen_fd = net_listen(s->addr, s->port, s->backlog, nonblocking_listener, name,
+				  sizeof(name));
+	fprintf(stderr, "%s listening on %s pid %ld\n", model, name, (long)getpid());
+}
+
+void server_finish(struct server *s)
+{
+	close(s->listen_fd);
+	stats_print_summary();
+}

@@ -1,0 +1,37 @@
+/*
+ * stats.h - the counters behind GET /stats and the summary printed on exit.
+ *
+ * One set of counters per server, correct in every model: they live in a
+ * shared anonymous mapping (so 02_fork's children update what the parent
+ * reports) and are C11 atomics (so 03_thread's threads do not race).
+ */
+#ifndef C10K_STATS_H
+#define C10K_STATS_H
+
+#include <stddef.h>
+
+enum stat_counter {
+	STAT_ACCEPTED,  /* connections accepted */
+	STAT_REQUESTS,  /* request heads parsed, good or bad */
+	STAT_OPEN,      /* connections open now */
+	STAT_ERRORS,    /* bad requests, I/O errors, failed fork/thread */
+	STAT_TIMEOUTS,  /* connections closed for idling or trickling */
+	STAT_REFUSED,   /* connections closed at once: no descriptor or slot */
+	STAT_COUNT
+};
+
+/* Call once, before any fork or thread. The label is the model's name as
+ * printed ("epoll", "kqueue (emulated on epoll)"). Exits on failure. */
+void stats_init(const char *model_label);
+
+const char *stats_model(void);
+void stats_add(enum stat_counter which, long delta);
+long stats_get(enum stat_counter which);
+
+/* The /stats body: "name: value" lines. Returns its length (0 if cap is too small). */
+size_t stats_format(char *out, size_t cap);
+
+/* One line on stderr: what the server did in its lifetime. */
+void stats_print_summary(void);
+
+#endif

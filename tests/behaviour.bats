@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# behaviour.bats - the contract every model shares (DESIGN.md, "Shared
+# behaviour"). tests/run runs this file once per model, with MODEL set.
+
+load helpers
+
+setup() {
+	: "${MODEL:?set MODEL, e.g. MODEL=01_blocking}"
+	start_server "$MODEL" -t 3
+}
+
+teardown() {
+	cleanup
+}
+
+@test "start-up line names the model, address and pid" {
+	grep -E "^[a-z]+.* listening on 127\.0\.0\.1:$PORT pid $SERVER_PID\$" "$SERVER_LOG"
+}
+
+@test "GET / answers 200 Hello, World!" {
+	run curl -sS --max-time 5 -D "$BATS_TEST_TMPDIR/head" "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 0 ]
+	[ "$output" = "Hello, World!" ]
+	grep -q '^HTTP/1.1 200 OK' "$BATS_TEST_TMPDIR/head"
+	grep -qi '^Content-Length: 14' "$BATS_TEST_TMPDIR/head"
+	grep -qi '^Date: ' "$BATS_TEST_TMPDIR/head"
+	grep -qi "^Server: c10k-lab (${MODEL#*_}" "$BATS_TEST_TMPDIR/head"
+}
+
+@test "HEAD / sends the head and no body" {
+	run raw 'HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Content-Length: 14"* ]]
+	[[ "$output" != *"Hello"* ]]
+}
+
+@test "GET /bytes/1000000 is byte-exact" {
+	curl -sS --max-time 10 -o "$BATS_TEST_TMPDIR/body" "http://127.0.0.1:$PORT/bytes/1000000"
+	yes "$PATTERN_LINE" | head -c 1000000 | cmp - "$BATS_TEST_TMPDIR/body"
+}
+
+@test "GET /bytes/0 is an empty 200" {
+	run curl -sS --max-time 5 -w '%{http_code} %{size_download}' -o /dev/null "http://127.0.0.1:$PORT/bytes/0"
+	[ "$output" = "200 0" ]
+}
+
+@test "GET /bytes/ with a bad or oversized number is 400" {
+	run curl -sS --max-time 5 -w '%{http_code}' -o /dev/null "http://127.0.0.1:$PORT/bytes/12x"
+	[ "$output" = "400" ]
+	run curl -sS --max-time 5 -w '%{http_code}' -o /dev/null "http://127.0.0.1:$PORT/bytes/999999999999"
+	[ "$output" = "400" ]
+}
+
+@test "GET /delay/200 answers, no sooner than 200 ms" {
+	local start end
+	start=$(date +%s%N)
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/delay/200"
+	end=$(date +%s%N)
+	[ "$output" = "Hello, World!" ]
+	[ $(( (end - start) / 1000000 )) -ge 190 ]
+}
+
+@test "GET /spin/2000 answers after burning CPU" {
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/spin/2000"
+	[ "$output" = "Hello, World!" ]
+}
+
+@test "GET /stats reports the model and counters that move" {
+	local before after
+	curl -sS --max-time 5 "http://127.0.0.1:$PORT/" >/dev/null
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/stats"
+	[[ "$output" == *"model: ${MODEL#*_}"* ]]
+	for name in accepted requests open errors timeouts refused; do
+		[[ "$output" == *"$name: "* ]]
+	done
+	before=$(stat_value requests)
+	curl -sS --max-time 5 "http://127.0.0.1:$PORT/" >/dev/null
+	after=$(stat_value requests)
+	[ "$after" -eq $((before + 2)) ]
+}
+
+@test "unknown path is 404; a query string is ignored" {
+	run curl -sS --max-time 5 -w '%{http_code}' -o /dev/null "http://127.0.0.1:$PORT/nope"
+	[ "$output" = "404" ]
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/?x=1"
+	[ "$output" = "Hello, World!" ]
+}
+
+@test "POST is 405 with Allow; an unknown method is 501" {
+	run raw 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc'
+	[[ "$output" == "HTTP/1.1 405 Method Not Allowed"* ]]
+	[[ "$output" == *"Allow: GET, HEAD"* ]]
+	run raw 'BREW /pot HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+	[[ "$output" == "HTTP/1.1 501 Not Implemented"* ]]
+}
+
+@test "malformed request: 400, then the connection closes" {
+	run raw 'GET  / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | status_lines)" = "400 " ]
+	[[ "$output" == *"Connection: close"* ]]
+}
+
+@test "HTTP/2.0 request line is 505" {
+	run raw 'GET / HTTP/2.0\r\nHost: t\r\n\r\n'
+	[[ "$output" == "HTTP/1.1 505 "* ]]
+}
+
+@test "Transfer-Encoding is 501 and the connection closes" {
+	run raw 'POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | status_lines)" = "501 " ]
+}
+
+@test "oversized request line is 414, oversized headers 431, huge body 413" {
+	local long
+	long=$(head -c 9000 /dev/zero | tr '\0' a)
+	run raw "GET /$long HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n"
+	[[ "$output" == "HTTP/1.1 414 "* ]]
+	run raw "GET / HTTP/1.1\\r\\nHost: t\\r\\nX-Big: $long\\r\\n\\r\\n"
+	[[ "$output" == "HTTP/1.1 431 "* ]]
+	run raw 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n'
+	[[ "$output" == "HTTP/1.1 413 "* ]]
+}
+
+@test "a request body is read and discarded; the next request is answered" {
+	run raw 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+	[ "$(printf '%s' "$output" | status_lines)" = "405 200 " ]
+}
+
+@test "HTTP/1.1 keep-alive: curl reuses the connection" {
+	run curl -sv --max-time 5 "http://127.0.0.1:$PORT/" "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Re-using existing connection"* ]]
+	[ "$(printf '%s' "$output" | grep -c 'Hello, World!')" -eq 2 ]
+}
+
+@test "HTTP/1.0 closes after the answer" {
+	run raw 'GET / HTTP/1.0\r\n\r\n' -t 2500
+	[ "$status" -eq 0 ] # EOF, not a timeout
+	[[ "$output" == *"Connection: close"* ]]
+}
+
+@test "HTTP/1.0 with keep-alive stays open" {
+	run raw 'GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' -t 700
+	[ "$status" -eq 3 ] # still open when the client gave up
+	[[ "$output" == *"Connection: keep-alive"* ]]
+	[[ "$output" == *"Hello, World!"* ]]
+}
+
+@test "Connection: close is honoured" {
+	run raw 'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' -t 2500
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Connection: close"* ]]
+}
+
+five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/3 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/4 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/5 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+
+@test "five pipelined requests in one write are answered in order" {
+	run raw "$five_pipelined"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | grep -a -o 'Content-Length: [0-9]*' | tr '\n' ' ')" = \
+	  "Content-Length: 1 Content-Length: 2 Content-Length: 3 Content-Length: 4 Content-Length: 5 " ]
+}
+
+@test "the same five requests sent one byte per write" {
+	run raw "$five_pipelined" -1
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | status_lines)" = "200 200 200 200 200 " ]
+}
+
+@test "an idle connection is closed after -t" {
+	local start end
+	start=$(date +%s)
+	run raw '' -t 8000 # send nothing, wait for the server to hang up
+	end=$(date +%s)
+	[ "$status" -eq 0 ]
+	[ $((end - start)) -le 6 ]
+}
+
+@test "bad input ends one client, never the server" {
+	raw '\x16\x03\x01\x00\xff\x01\x00' >/dev/null || true
+	raw 'GET / HTTP/1.1\r\nHost: t\r\n\r' -H >/dev/null || true
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/"
+	[ "$output" = "Hello, World!" ]
+	assert_server_healthy
+}
+
+@test "SIGTERM stops the server with a one-line summary" {
+	curl -sS --max-time 5 "http://127.0.0.1:$PORT/" >/dev/null
+	kill -TERM "$SERVER_PID"
+	wait_until 5 bash -c "! kill -0 $SERVER_PID 2>/dev/null"
+	grep -E "stopped after [0-9]+s: accepted [0-9]+, requests [0-9]+" "$SERVER_LOG"
+	SERVER_PID=
+}

@@ -1,0 +1,112 @@
+# helpers.bash - shared by every bats suite: start a server on a free port,
+# talk to it over 127.0.0.1, and clean up every process a test started.
+
+BUILD=${BUILD:-build}
+CLIENT="$BUILD/tests/client"
+PATTERN_LINE='abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-'
+BACKGROUND_PIDS=()
+
+# start_server MODEL [ARGS...]: run build/bin/MODEL on -p 0 and wait (at most
+# 5 s) for its "MODEL listening on ADDR:PORT pid PID" line. Sets SERVER_PID,
+# PORT and SERVER_LOG.
+start_server() {
+	local model=$1 line="" _
+	shift
+	SERVER_LOG="$BATS_TEST_TMPDIR/server.log"
+	"$BUILD/bin/$model" -p 0 "$@" 2>"$SERVER_LOG" &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		line=$(grep -m1 ' listening on ' "$SERVER_LOG" 2>/dev/null) && break
+		sleep 0.05
+	done
+	if [ -z "$line" ]; then
+		echo "server did not start:" >&2
+		cat "$SERVER_LOG" >&2
+		return 1
+	fi
+	PORT=${line##*:}
+	PORT=${PORT%% *}
+}
+
+# child_pids PID: direct children (works with Linux and BSD ps).
+child_pids() {
+	ps -A -o pid= -o ppid= | awk -v parent="$1" '$2 == parent { print $1 }'
+}
+
+# zombie_children PID: how many children are zombies.
+zombie_children() {
+	ps -A -o ppid= -o stat= | awk -v parent="$1" '$1 == parent && $2 ~ /^Z/' | wc -l | tr -d ' '
+}
+
+thread_count() {
+	if [ -r "/proc/$1/status" ]; then
+		awk '/^Threads:/ { print $2 }' "/proc/$1/status"
+	else
+		ps -M -p "$1" | tail -n +2 | wc -l | tr -d ' '
+	fi
+}
+
+# background CMD...: run a helper process that teardown will kill.
+background() {
+	"$@" &
+	BACKGROUND_PIDS+=($!)
+}
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_until() {
+	local deadline=$(( $(date +%s) + $1 ))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+stop_server() {
+	local kids _
+	[ -n "${SERVER_PID:-}" ] || return 0
+	kids=$(child_pids "$SERVER_PID")
+	kill -TERM "$SERVER_PID" 2>/dev/null || true
+	for _ in $(seq 60); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$SERVER_PID" $kids 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=
+}
+
+cleanup() {
+	local pid
+	for pid in "${BACKGROUND_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	BACKGROUND_PIDS=()
+	stop_server
+}
+
+# raw REQUEST [client send options]: send printf-escaped bytes, print the reply.
+raw() {
+	local request=$1
+	shift
+	printf "$request" | "$CLIENT" send "$PORT" "$@"
+}
+
+# stat_value NAME: one counter from /stats.
+stat_value() {
+	curl -sS --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v name="$1:" '$1 == name { print $2 }'
+}
+
+# The invariant after every torture: alive, and no sanitizer or SIGPIPE report.
+assert_server_healthy() {
+	kill -0 "$SERVER_PID"
+	if grep -E 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error|Broken pipe' "$SERVER_LOG"; then
+		return 1
+	fi
+}
+
+# status_lines: the status codes of every response in stdin, in order.
+status_lines() {
+	grep -a -o 'HTTP/1\.1 [0-9][0-9][0-9]' | cut -d' ' -f2 | tr '\n' ' '
+}

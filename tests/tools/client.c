@@ -1,0 +1,334 @@
+/*
+ * client.c - a small TCP client for the tests: exact bytes in, exact bytes
+ * out, and the awkward clients that curl will not play.
+ *
+ *   client send PORT [-1] [-g MS] [-t MS] [-n BYTES] [-w MS] [-H]
+ *       Send stdin to 127.0.0.1:PORT and copy the reply to stdout until EOF.
+ *       -1  one byte per write          -g MS  pause between writes
+ *       -t  give up after MS (default 10000)
+ *       -n  after BYTES of reply, reset the connection (SO_LINGER 0)
+ *       -w  slow reader: pause MS between 16 KiB reads
+ *       -H  half-close (shutdown SHUT_WR) once everything is sent
+ *   client hold PORT COUNT [-s TEXT] [-d SECONDS]
+ *       Open COUNT connections, send TEXT on each (maybe half a request),
+ *       print "held COUNT", keep them open for SECONDS (default 30).
+ *   client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]
+ *       COUNT connections at once, each sending REQUESTS pipelined GETs
+ *       (default 1; the last says Connection: close) and reading to EOF.
+ *       Prints "ok=N failed=N ms=N" (ok: a connection with every answer 200).
+ *
+ * Exit status: 0 done, 1 failure (connect, answers), 2 usage, 3 timed out,
+ * 4 connection reset by the server.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: client send PORT [-1] [-g MS] [-t MS] [-n BYTES] [-w MS] [-H]\n"
+			"       client hold PORT COUNT [-s TEXT] [-d SECONDS]\n"
+			"       client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]\n");
+	exit(2);
+}
+
+static int connect_to(int port, bool nonblocking)
+{
+	struct sockaddr_in sa = {0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (nonblocking)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void reset_connection(int fd)
+{
+	struct linger lg = {1, 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+static char *read_all_stdin(size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	ssize_t r;
+
+	while (buf && (r = read(0, buf + n, cap - n)) > 0) {
+		n += (size_t)r;
+		if (n == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	*len = n;
+	return buf;
+}
+
+static int cmd_send(int port, int argc, char **argv)
+{
+	bool one_byte = false, half_close = false;
+	long gap = 0, timeout = 10000, slow = 0, reset_after = -1, received = 0, deadline;
+	size_t len, sent = 0;
+	char *req, buf[16384];
+	int ch, fd;
+
+	while ((ch = getopt(argc, argv, "1g:t:n:w:H")) != -1) {
+		switch (ch) {
+		case '1': one_byte = true; break;
+		case 'g': gap = atol(optarg); break;
+		case 't': timeout = atol(optarg); break;
+		case 'n': reset_after = atol(optarg); break;
+		case 'w': slow = atol(optarg); break;
+		case 'H': half_close = true; break;
+		default: usage();
+		}
+	}
+	req = read_all_stdin(&len);
+	fd = connect_to(port, false);
+	if (req == NULL || fd < 0) {
+		perror("client: connect");
+		return 1;
+	}
+	deadline = now_ms() + timeout;
+	for (;;) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		long left = deadline - now_ms();
+		ssize_t r;
+
+		if (sent < len)
+			pfd.events |= POLLOUT;
+		if (left <= 0)
+			return 3;
+		if (poll(&pfd, 1, (int)(gap && sent < len && gap < left ? gap : left)) < 0)
+			continue;
+		if ((pfd.revents & POLLOUT) && sent < len) {
+			size_t chunk = one_byte ? 1 : len - sent;
+			r = write(fd, req + sent, chunk);
+			if (r > 0)
+				sent += (size_t)r;
+			else if (r < 0 && errno != EAGAIN && errno != EINTR)
+				sent = len; /* the server stopped listening; read what it said */
+			if (sent == len && half_close)
+				shutdown(fd, SHUT_WR);
+			if (gap && sent < len)
+				sleep_ms(gap);
+		}
+		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		r = read(fd, buf, reset_after >= 0 && reset_after - received < (long)sizeof(buf)
+					  ? (size_t)(reset_after - received) : sizeof(buf));
+		if (r == 0 && !(reset_after == received && reset_after >= 0))
+			return 0;
+		if (r < 0)
+			return errno == ECONNRESET ? 4 : 1;
+		fwrite(buf, 1, (size_t)r, stdout);
+		fflush(stdout);
+		received += r;
+		if (reset_after >= 0 && received >= reset_after) {
+			reset_connection(fd);
+			return 0;
+		}
+		if (slow)
+			sleep_ms(slow);
+	}
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int cmd_hold(int port, int count, int argc, char **argv)
+{
+	const char *text = "";
+	long seconds = 30;
+	int ch, i, *fds = calloc((size_t)count, sizeof(int));
+
+	while ((ch = getopt(argc, argv, "s:d:")) != -1) {
+		switch (ch) {
+		case 's': text = optarg; break;
+		case 'd': seconds = atol(optarg); break;
+		default: usage();
+		}
+	}
+	raise_fd_limit();
+	for (i = 0; fds && i < count; i++) {
+		fds[i] = connect_to(port, false);
+		if (fds[i] < 0) {
+			perror("client: connect");
+			return 1;
+		}
+		if (*text && write(fds[i], text, strlen(text)) < 0)
+			perror("client: write");
+	}
+	printf("held %d\n", count);
+	fflush(stdout);
+	sleep_ms(seconds * 1000);
+	return 0;
+}
+
+struct fetch {
+	int fd;
+	size_t sent;
+	int oks;
+	bool done, failed;
+	char tail[16]; /* the end of the last read, for a status line split across reads */
+};
+
+/* Count "HTTP/1.1 200 " occurrences, including across read boundaries. */
+static int count_ok(struct fetch *f, const char *data, size_t n)
+{
+	static const char needle[] = "HTTP/1.1 200 ";
+	char joined[16 + 16384];
+	size_t tail_len = strlen(f->tail), total = tail_len + n, i;
+	int found = 0;
+
+	memcpy(joined, f->tail, tail_len);
+	memcpy(joined + tail_len, data, n);
+	for (i = 0; i + sizeof(needle) - 1 <= total; i++)
+		if (memcmp(joined + i, needle, sizeof(needle) - 1) == 0 &&
+		    i + sizeof(needle) - 1 > tail_len)
+			found++;
+	i = total < sizeof(needle) - 2 ? total : sizeof(needle) - 2;
+	memcpy(f->tail, joined + total - i, i);
+	f->tail[i] = '\0';
+	return found;
+}
+
+static int cmd_parallel(int port, int count, const char *path, int argc, char **argv)
+{
+	long timeout = 20000, start = now_ms();
+	int requests = 1, ch, i, ok = 0, failed = 0, remaining = count;
+	struct fetch *fetches = calloc((size_t)count, sizeof(*fetches));
+	struct pollfd *pfds = calloc((size_t)count, sizeof(*pfds));
+	char *req, buf[16384];
+	size_t req_len = 0, one;
+
+	while ((ch = getopt(argc, argv, "r:t:")) != -1) {
+		switch (ch) {
+		case 'r': requests = atoi(optarg); break;
+		case 't': timeout = atol(optarg); break;
+		default: usage();
+		}
+	}
+	if (!fetches || !pfds || requests < 1)
+		usage();
+	one = strlen(path) + 64;
+	req = malloc(one * (size_t)requests);
+	for (i = 0; i < requests; i++)
+		req_len += (size_t)sprintf(req + req_len, "GET %s HTTP/1.1\r\nHost: t\r\n%s\r\n", path,
+					   i == requests - 1 ? "Connection: close\r\n" : "");
+	raise_fd_limit();
+	for (i = 0; i < count; i++) {
+		fetches[i].fd = connect_to(port, true);
+		if (fetches[i].fd < 0) {
+			fetches[i].done = fetches[i].failed = true;
+			remaining--;
+		}
+	}
+	while (remaining > 0 && now_ms() - start < timeout) {
+		for (i = 0; i < count; i++) {
+			pfds[i].fd = fetches[i].done ? -1 : fetches[i].fd;
+			pfds[i].events = fetches[i].sent < req_len ? POLLOUT : POLLIN;
+		}
+		if (poll(pfds, (nfds_t)count, 100) <= 0)
+			continue;
+		for (i = 0; i < count; i++) {
+			struct fetch *f = &fetches[i];
+			ssize_t r;
+
+			if (f->done || !pfds[i].revents)
+				continue;
+			if (f->sent < req_len) {
+				r = write(f->fd, req + f->sent, req_len - f->sent);
+				if (r > 0)
+					f->sent += (size_t)r;
+				else if (errno != EAGAIN && errno != EINTR)
+					f->failed = f->done = true;
+			} else {
+				r = read(f->fd, buf, sizeof(buf));
+				if (r > 0)
+					f->oks += count_ok(f, buf, (size_t)r);
+				else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+					f->done = true;
+			}
+			if (f->done) {
+				remaining--;
+				close(f->fd);
+			}
+		}
+	}
+	for (i = 0; i < count; i++) {
+		if (fetches[i].done && !fetches[i].failed && fetches[i].oks == requests)
+			ok++;
+		else
+			failed++;
+	}
+	printf("ok=%d failed=%d ms=%ld\n", ok, failed, now_ms() - start);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int port;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 3)
+		usage();
+	port = atoi(argv[2]);
+	if (strcmp(argv[1], "send") == 0) {
+		optind = 3;
+		return cmd_send(port, argc, argv);
+	}
+	if (strcmp(argv[1], "hold") == 0 && argc >= 4) {
+		optind = 4;
+		return cmd_hold(port, atoi(argv[3]), argc, argv);
+	}
+	if (strcmp(argv[1], "parallel") == 0 && argc >= 5) {
+		optind = 5;
+		return cmd_parallel(port, atoi(argv[3]), argv[4], argc, argv);
+	}
+	usage();
+	return 2;
+}
