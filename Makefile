@@ -63,6 +63,11 @@ $(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o
 test: all $(UNIT_BINS) $(TOOL_BINS)
 	BUILD=$(BUILD) MODELS="$(MODELS)" tests/run
 
+# The benchmark harness arrives with bench/run; until then, say so.
+bench: all
+	@if [ -x bench/run ]; then bench/run $(if $(FULL),--full); else \
+	  echo "make bench: the benchmark harness (bench/run) is not written yet; see README.md"; exit 1; fi
+
 # Sanitizers want frame pointers and no inlining surprises; -O1 keeps them quick.
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test

@@ -5,6 +5,7 @@
  */
 #include "http.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -392,19 +393,24 @@ const char *http_reason(int status)
 
 const char *http_date_now(void)
 {
-	static _Thread_local char cached[40];
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static _Thread_local char cached[80]; /* 29 used; room for any int */
 	static _Thread_local time_t cached_second = (time_t)-1;
 	time_t now = time(NULL);
+	struct tm tm;
 
-	if (now != cached_second) {
-		struct tm tm;
-		/* strftime's %a and %b are English in the C locale, which is
-		 * the only one a server that never calls setlocale runs in. */
-		if (gmtime_r(&now, &tm) == NULL ||
-		    strftime(cached, sizeof(cached), "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
-			strcpy(cached, "Thu, 01 Jan 1970 00:00:00 GMT");
-		cached_second = now;
-	}
+	if (now == cached_second)
+		return cached;
+	/* By hand, not strftime: glibc's strftime calls tzset(), which reads
+	 * /etc/localtime, in every new 02_fork child. The names are fixed
+	 * English in IMF-fixdate whatever the locale (RFC 9110 section 5.6.7). */
+	if (gmtime_r(&now, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	snprintf(cached, sizeof(cached), "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+		 days + 3 * (tm.tm_wday % 7), tm.tm_mday, months + 3 * (tm.tm_mon % 12),
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	cached_second = now;
 	return cached;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -72,6 +73,9 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 		usage(stderr, argv[0], flags);
 		exit(1);
 	}
+	/* glibc's gmtime_r loads the time zone once per process; do it here,
+	 * before any fork, so 02_fork's children do not each read /etc/localtime. */
+	tzset();
 	log_init(model, s->quiet);
 	stats_init(model);
 	respond_init(model);
