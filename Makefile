@@ -18,6 +18,15 @@ UNAME   := $(shell uname -s)
 
 ifeq ($(UNAME),Linux)
   FEATURES := -D_GNU_SOURCE
+  # No kqueue on Linux: 07_kqueue uses libkqueue if pkg-config finds it, else
+  # the small kqueue-on-epoll layer in 07_kqueue/linux/ (labelled as such).
+  ifneq ($(shell pkg-config --exists libkqueue 2>/dev/null && echo yes),)
+    KQUEUE_CFLAGS := $(shell pkg-config --cflags libkqueue) -DKQUEUE_IMPLEMENTATION='"kqueue (libkqueue)"'
+    KQUEUE_LIBS   := $(shell pkg-config --libs libkqueue)
+  else
+    KQUEUE_CFLAGS := -I07_kqueue/linux
+    KQUEUE_OBJS   := $(BUILD)/obj/07_kqueue/linux/kqueue_epoll.o
+  endif
 else ifeq ($(UNAME),Darwin)
   FEATURES := -D_DARWIN_C_SOURCE
   # No epoll on macOS: skip that model with a message.
@@ -25,7 +34,7 @@ else ifeq ($(UNAME),Darwin)
 endif
 
 ALL_CFLAGS = -std=c11 $(WARN) $(FEATURES) $(OPT) -pthread -Icommon $(CFLAGS)
-ALL_LDFLAGS = -pthread $(LDFLAGS)
+ALL_LDFLAGS = $(OPT) -pthread $(LDFLAGS)
 
 MODELS      := $(filter-out $(SKIP_MODELS),$(patsubst %/server.c,%,$(wildcard 0[1-9]_*/server.c)))
 MODEL_BINS  := $(MODELS:%=$(BUILD)/bin/%)
@@ -51,6 +60,10 @@ model_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
 $(BUILD)/bin/%: $$(call model_objs,$$*) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/07_kqueue/%.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
+$(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
+$(BUILD)/bin/07_kqueue: LDLIBS += $(KQUEUE_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_OBJS)
 	@mkdir -p $(@D)

@@ -4,9 +4,11 @@
 #include "setup.h"
 
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +41,20 @@ static long number_arg(const char *prog, int letter, const char *arg, long min, 
 		errx(1, "-%c: %s is not a number from %ld to %ld (try %s -h)", letter, arg, min, max,
 		     prog);
 	return v;
+}
+
+/* A C10K server needs more descriptors than the usual soft limit of 1024:
+ * raise it to the hard limit, as nginx's worker_rlimit_nofile does. (For
+ * 04_select that only moves the wall to FD_SETSIZE, which is its lesson.) */
+static void raise_descriptor_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("cannot raise the descriptor limit: %s", strerror(errno));
+	}
 }
 
 void server_start(struct server *s, const char *model, int argc, char **argv,
@@ -80,6 +96,7 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	stats_init(model);
 	respond_init(model);
 	net_signals_init();
+	raise_descriptor_limit();
 	s->listen_fd = net_listen(s->addr, s->port, s->backlog, nonblocking_listener, name,
 				  sizeof(name));
 	fprintf(stderr, "%s listening on %s pid %ld\n", model, name, (long)getpid());

@@ -6,7 +6,9 @@ load helpers
 
 setup() {
 	: "${MODEL:?set MODEL, e.g. MODEL=01_blocking}"
-	start_server "$MODEL" -t 3
+	# MODEL_ARGS: a model's own flags, e.g. -e for edge-triggered epoll.
+	# shellcheck disable=SC2086
+	start_server "$MODEL" -t 3 ${MODEL_ARGS:-}
 }
 
 teardown() {
@@ -178,6 +180,18 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 	[ $((end - start)) -le 6 ]
 }
 
+@test "a client trickling its head is cut off by the header timeout" {
+	local start end
+	start=$(date +%s)
+	# 40 bytes of a request line, one every 200 ms: 8 s if allowed to finish.
+	run raw 'GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' -1 -g 200 -t 8000
+	end=$(date +%s)
+	[ "$status" -eq 0 ] # the server hung up...
+	[ -z "$output" ]    # ...without an answer
+	[ $((end - start)) -le 6 ]
+	[ "$(stat_value timeouts)" -ge 1 ]
+}
+
 @test "bad input ends one client, never the server" {
 	raw '\x16\x03\x01\x00\xff\x01\x00' >/dev/null || true
 	raw 'GET / HTTP/1.1\r\nHost: t\r\n\r' -H >/dev/null || true
@@ -189,7 +203,7 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 @test "SIGTERM stops the server with a one-line summary" {
 	curl -sS --max-time 5 "http://127.0.0.1:$PORT/" >/dev/null
 	kill -TERM "$SERVER_PID"
-	wait_until 5 bash -c "! kill -0 $SERVER_PID 2>/dev/null"
+	wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'
 	grep -E "stopped after [0-9]+s: accepted [0-9]+, requests [0-9]+" "$SERVER_LOG"
 	SERVER_PID=
 }

@@ -12,6 +12,7 @@ BACKGROUND_PIDS=()
 start_server() {
 	local model=$1 line="" _
 	shift
+	require_model "$model"
 	SERVER_LOG="$BATS_TEST_TMPDIR/server.log"
 	"$BUILD/bin/$model" -p 0 "$@" 2>"$SERVER_LOG" &
 	SERVER_PID=$!
@@ -26,6 +27,15 @@ start_server() {
 	fi
 	PORT=${line##*:}
 	PORT=${PORT%% *}
+}
+
+# require_model NAME...: skip the test unless every named model is built
+# here (make tsan builds only 03_thread; macOS builds no 06_epoll).
+require_model() {
+	local model
+	for model in "$@"; do
+		[ -x "$BUILD/bin/$model" ] || skip "$model is not built in $BUILD"
+	done
 }
 
 # child_pids PID: direct children (works with Linux and BSD ps).
@@ -52,11 +62,12 @@ background() {
 	BACKGROUND_PIDS+=($!)
 }
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+# wait_until SECONDS 'CONDITION': evaluate the shell CONDITION every 50 ms
+# until it holds. Quote it: an unquoted $(...) would be expanded once, at the
+# call, and the loop would poll a constant.
 wait_until() {
 	local deadline=$(( $(date +%s) + $1 ))
-	shift
-	until "$@"; do
+	until eval "$2"; do
 		[ "$(date +%s)" -lt "$deadline" ] || return 1
 		sleep 0.05
 	done

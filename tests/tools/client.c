@@ -10,7 +10,8 @@
  *       -w  slow reader: pause MS between 16 KiB reads
  *       -H  half-close (shutdown SHUT_WR) once everything is sent
  *   client hold PORT COUNT [-s TEXT] [-d SECONDS]
- *       Open COUNT connections, send TEXT on each (maybe half a request),
+ *       Open COUNT connections, send TEXT on each (maybe half a request;
+ *       \r, \n and \\ are understood),
  *       print "held COUNT", keep them open for SECONDS (default 30).
  *   client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]
  *       COUNT connections at once, each sending REQUESTS pipelined GETs
@@ -100,32 +101,13 @@ static char *read_all_stdin(size_t *len)
 	return buf;
 }
 
-static int cmd_send(int port, int argc, char **argv)
+static int exchange(int fd, const char *req, size_t len, bool one_byte, bool half_close, long gap,
+		    long slow, long reset_after, long deadline)
 {
-	bool one_byte = false, half_close = false;
-	long gap = 0, timeout = 10000, slow = 0, reset_after = -1, received = 0, deadline;
-	size_t len, sent = 0;
-	char *req, buf[16384];
-	int ch, fd;
+	size_t sent = 0;
+	long received = 0;
+	char buf[16384];
 
-	while ((ch = getopt(argc, argv, "1g:t:n:w:H")) != -1) {
-		switch (ch) {
-		case '1': one_byte = true; break;
-		case 'g': gap = atol(optarg); break;
-		case 't': timeout = atol(optarg); break;
-		case 'n': reset_after = atol(optarg); break;
-		case 'w': slow = atol(optarg); break;
-		case 'H': half_close = true; break;
-		default: usage();
-		}
-	}
-	req = read_all_stdin(&len);
-	fd = connect_to(port, false);
-	if (req == NULL || fd < 0) {
-		perror("client: connect");
-		return 1;
-	}
-	deadline = now_ms() + timeout;
 	for (;;) {
 		struct pollfd pfd = {fd, POLLIN, 0};
 		long left = deadline - now_ms();
@@ -134,7 +116,7 @@ static int cmd_send(int port, int argc, char **argv)
 		if (sent < len)
 			pfd.events |= POLLOUT;
 		if (left <= 0)
-			return 3;
+			break;
 		if (poll(&pfd, 1, (int)(gap && sent < len && gap < left ? gap : left)) < 0)
 			continue;
 		if ((pfd.revents & POLLOUT) && sent < len) {
@@ -153,10 +135,14 @@ static int cmd_send(int port, int argc, char **argv)
 			continue;
 		r = read(fd, buf, reset_after >= 0 && reset_after - received < (long)sizeof(buf)
 					  ? (size_t)(reset_after - received) : sizeof(buf));
-		if (r == 0 && !(reset_after == received && reset_after >= 0))
+		if (r == 0) {
+			close(fd);
 			return 0;
-		if (r < 0)
+		}
+		if (r < 0) {
+			close(fd);
 			return errno == ECONNRESET ? 4 : 1;
+		}
 		fwrite(buf, 1, (size_t)r, stdout);
 		fflush(stdout);
 		received += r;
@@ -167,6 +153,40 @@ static int cmd_send(int port, int argc, char **argv)
 		if (slow)
 			sleep_ms(slow);
 	}
+	close(fd);
+	return 3;
+}
+
+static int cmd_send(int port, int argc, char **argv)
+{
+	bool one_byte = false, half_close = false;
+	long gap = 0, timeout = 10000, slow = 0, reset_after = -1, deadline;
+	size_t len;
+	char *req;
+	int ch, fd, rc;
+
+	while ((ch = getopt(argc, argv, "1g:t:n:w:H")) != -1) {
+		switch (ch) {
+		case '1': one_byte = true; break;
+		case 'g': gap = atol(optarg); break;
+		case 't': timeout = atol(optarg); break;
+		case 'n': reset_after = atol(optarg); break;
+		case 'w': slow = atol(optarg); break;
+		case 'H': half_close = true; break;
+		default: usage();
+		}
+	}
+	req = read_all_stdin(&len);
+	fd = connect_to(port, false);
+	if (req == NULL || fd < 0) {
+		perror("client: connect");
+		free(req);
+		return 1;
+	}
+	deadline = now_ms() + timeout;
+	rc = exchange(fd, req, len, one_byte, half_close, gap, slow, reset_after, deadline);
+	free(req);
+	return rc;
 }
 
 static void raise_fd_limit(void)
@@ -179,6 +199,24 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* \r, \n and \\ in a command-line TEXT, as printf would have them. */
+static char *unescape(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+
+	for (; out && *text; text++) {
+		if (*text == '\\' && (text[1] == 'r' || text[1] == 'n' || text[1] == '\\')) {
+			text++;
+			*o++ = *text == 'r' ? '\r' : *text == 'n' ? '\n' : '\\';
+		} else {
+			*o++ = *text;
+		}
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
 static int cmd_hold(int port, int count, int argc, char **argv)
 {
 	const char *text = "";
@@ -187,16 +225,19 @@ static int cmd_hold(int port, int count, int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "s:d:")) != -1) {
 		switch (ch) {
-		case 's': text = optarg; break;
+		case 's': text = optarg; break; /* \r \n \\ understood */
 		case 'd': seconds = atol(optarg); break;
 		default: usage();
 		}
 	}
+	text = unescape(text);
 	raise_fd_limit();
-	for (i = 0; fds && i < count; i++) {
+	for (i = 0; fds && text && i < count; i++) {
 		fds[i] = connect_to(port, false);
 		if (fds[i] < 0) {
 			perror("client: connect");
+			free(fds);
+			free((char *)text);
 			return 1;
 		}
 		if (*text && write(fds[i], text, strlen(text)) < 0)
@@ -205,6 +246,10 @@ static int cmd_hold(int port, int count, int argc, char **argv)
 	printf("held %d\n", count);
 	fflush(stdout);
 	sleep_ms(seconds * 1000);
+	for (i = 0; i < count; i++)
+		close(fds[i]);
+	free(fds);
+	free((char *)text);
 	return 0;
 }
 
@@ -253,7 +298,7 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 		}
 	}
 	if (!fetches || !pfds || requests < 1)
-		usage();
+		usage(); /* exits */
 	one = strlen(path) + 64;
 	req = malloc(one * (size_t)requests);
 	for (i = 0; i < requests; i++)
@@ -306,6 +351,12 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 			failed++;
 	}
 	printf("ok=%d failed=%d ms=%ld\n", ok, failed, now_ms() - start);
+	for (i = 0; i < count; i++)
+		if (!fetches[i].done)
+			close(fetches[i].fd);
+	free(fetches);
+	free(pfds);
+	free(req);
 	return failed ? 1 : 0;
 }
 

@@ -1,0 +1,90 @@
+/*
+ * 04_select: one thread, select(2).
+ *
+ * select() takes bitmaps of descriptors, sleeps until one of them is ready
+ * or the timeout passes, and overwrites the bitmaps with the answer. So each
+ * pass copies our interest sets first, and then both the kernel and we walk
+ * every descriptor up to the highest one: O(highest fd) per wake-up however
+ * few are ready, which the bench's idle scenario shows.
+ *
+ * The bitmaps have FD_SETSIZE bits (1024 on Linux and macOS). FD_SET on a
+ * larger descriptor writes past the end of the fd_set (glibc built with
+ * _FORTIFY_SOURCE aborts instead). A connection that lands on such a
+ * descriptor is refused: closed, counted in /stats, logged, never FD_SET.
+ */
+#include <err.h>
+#include <errno.h>
+#include <sys/select.h>
+
+#include "loop.h"
+
+static fd_set want_read, want_write;
+static int max_fd = -1;
+
+static int select_watch(void *unused, int fd, unsigned old, unsigned interest)
+{
+	(void)unused;
+	(void)old;
+	if (fd >= FD_SETSIZE) {
+		errno = EMFILE; /* beyond what an fd_set can hold */
+		return -1;
+	}
+	FD_CLR(fd, &want_read);
+	FD_CLR(fd, &want_write);
+	if (interest & WATCH_READ)
+		FD_SET(fd, &want_read);
+	if (interest & WATCH_WRITE)
+		FD_SET(fd, &want_write);
+	if ((interest & (WATCH_READ | WATCH_WRITE)) && fd > max_fd)
+		max_fd = fd;
+	return 0;
+}
+
+static struct timeval *as_timeval(int ms, struct timeval *tv)
+{
+	if (ms < 0)
+		return NULL; /* wait for ever */
+	tv->tv_sec = ms / 1000;
+	tv->tv_usec = (ms % 1000) * 1000;
+	return tv;
+}
+
+int main(int argc, char **argv)
+{
+	struct server s;
+	struct loop *loop;
+
+	server_start(&s, "select", argc, argv, true, NULL);
+	FD_ZERO(&want_read);
+	FD_ZERO(&want_write);
+	loop = loop_create(&s, CONN_LEVEL, select_watch, NULL);
+	while (loop_running(loop)) {
+		fd_set readable, writable;
+		struct timeval tv;
+		int fd, ready;
+
+		while (max_fd >= 0 && !FD_ISSET(max_fd, &want_read) && !FD_ISSET(max_fd, &want_write))
+			max_fd--;
+		readable = want_read; /* select overwrites what it is given */
+		writable = want_write;
+		ready = select(max_fd + 1, &readable, &writable, NULL,
+			       as_timeval(loop_timeout_ms(loop), &tv));
+		if (ready < 0) {
+			if (errno == EINTR)
+				continue; /* never restarted, even with SA_RESTART: signal(7) */
+			err(1, "select");
+		}
+		for (fd = 0; fd <= max_fd && ready > 0; fd++) {
+			unsigned events = (FD_ISSET(fd, &readable) ? CONN_READABLE : 0) |
+					  (FD_ISSET(fd, &writable) ? CONN_WRITABLE : 0);
+			if (events == 0)
+				continue;
+			ready -= (events & CONN_READABLE ? 1 : 0) + (events & CONN_WRITABLE ? 1 : 0);
+			loop_ready(loop, fd, events);
+		}
+		loop_expire(loop);
+	}
+	loop_destroy(loop);
+	server_finish(&s);
+	return 0;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# bench/event-models.sh - the measurements behind the event-driven models'
+# claims, in one run on this machine (not a test: numbers, no assertions).
+#
+#   1. requests/s of each event model and, if installed, nginx with one
+#      worker, server pinned to CPU 0 and `wrk -t1 -c100` pinned to CPU 1,
+#      keep-alive and Connection: close;
+#   2. system calls per keep-alive request (strace -c, divided by /stats);
+#   3. server RSS per idle keep-alive connection with 10,000 of them.
+#
+# Usage: bench/event-models.sh [SECONDS per wrk run, default 5]
+# Needs: make, wrk; optional: nginx, strace, taskset.
+set -u
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-5}
+BUILD=${BUILD:-build}
+WORK=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { echo "needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
+make -s all "$BUILD/tests/client" >/dev/null || exit 1
+PIN_SERVER=() PIN_LOAD=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	PIN_SERVER=(taskset -c 0) PIN_LOAD=(taskset -c 1)
+fi
+
+# start MODEL ARGS...: start a server on a free port; sets PORT and SPID.
+start() {
+	local log="$WORK/server.log"
+	"${PIN_SERVER[@]}" "$BUILD/bin/$1" -p 0 -q "${@:2}" 2>"$log" &
+	PIDS+=($!)
+	for _ in $(seq 100); do grep -q ' listening on ' "$log" && break; sleep 0.05; done
+	PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$log")
+	SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$log")
+}
+
+start_nginx() {
+	PORT=$(( 20000 + RANDOM % 20000 ))
+	cat >"$WORK/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 20000; }
+http {
+	access_log off;
+	server {
+		listen 127.0.0.1:$PORT;
+		location = / { default_type text/plain; return 200 "Hello, World!\n"; }
+	}
+}
+CONF
+	"${PIN_SERVER[@]}" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>/dev/null &
+	PIDS+=($!)
+	SPID=$!
+	for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.05; done
+}
+
+# rps [wrk args]: requests/s of wrk -t1 -c100 against PORT.
+rps() {
+	"${PIN_LOAD[@]}" wrk -t1 -c100 -d"${SECONDS_PER_RUN}s" "$@" "http://127.0.0.1:$PORT/" |
+		awk '/^Requests\/sec:/ { printf "%.0f", $2 }'
+}
+
+stop() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
+
+echo "# 1. requests/s, wrk -t1 -c100 -d${SECONDS_PER_RUN}s, server on CPU 0, wrk on CPU 1"
+printf '%-22s %12s %12s\n' server keep-alive close
+servers=(04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue)
+command -v nginx >/dev/null && servers+=(nginx)
+for server in "${servers[@]}"; do
+	if [ "$server" = nginx ]; then start_nginx; else start $server; fi
+	ka=$(rps)
+	cl=$(rps -H 'Connection: close')
+	stop
+	printf '%-22s %12s %12s\n' "$server" "$ka" "$cl"
+	eval "rps_ka_${server//[^a-z0-9]/_}=$ka rps_cl_${server//[^a-z0-9]/_}=$cl"
+done
+if command -v nginx >/dev/null; then
+	awk -v a="$rps_ka_06_epoll" -v b="$rps_ka_nginx" -v c="$rps_cl_06_epoll" -v d="$rps_cl_nginx" \
+		'BEGIN { printf "06_epoll / nginx: keep-alive %.2f, close %.2f\n", a / b, c / d }'
+fi
+
+if command -v strace >/dev/null; then
+	echo
+	echo "# 2. system calls per keep-alive request (strace -c, 100 connections x 100 requests)"
+	for server in 06_epoll "06_epoll -e" 05_poll 07_kqueue; do
+		# shellcheck disable=SC2086
+		strace -f -c -o "$WORK/strace" "$BUILD/bin/${server%% *}" -p 0 -q ${server#06_epoll} \
+			2>"$WORK/server.log" &
+		PIDS+=($!)
+		for _ in $(seq 100); do grep -q ' listening on ' "$WORK/server.log" && break; sleep 0.05; done
+		PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$WORK/server.log")
+		SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$WORK/server.log")
+		"$BUILD/tests/client" parallel "$PORT" 100 / -r 100 >/dev/null
+		requests=$(curl -s "http://127.0.0.1:$PORT/stats" | awk '/^requests:/ { print $2 }')
+		stop
+		sleep 0.2
+		awk -v n="$requests" -v name="$server" '$NF == "total" { printf "%-12s %d calls / %d requests = %.2f per request\n", name, $(NF-2), n, $(NF-2) / n }
+			$NF ~ /^(read|writev|epoll_wait|epoll_ctl|poll|kevent|close|accept4)$/ { calls[$NF] = ($4 ~ /^[0-9]+$/ ? $4 : $3) }
+			END { for (c in calls) printf "    %s %s\n", c, calls[c] }' "$WORK/strace"
+	done
+fi
+
+echo
+echo "# 3. RSS per idle keep-alive connection, 10,000 connections"
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20100 ]; then
+	echo "skipped: needs a hard descriptor limit of 20,100 (ulimit -Hn is $(ulimit -Hn))"
+	exit 0
+fi
+ulimit -n "$(ulimit -Hn)"
+printf '%-12s %10s %10s %14s\n' server "RSS before" "RSS after" "bytes/conn"
+for server in 05_poll 06_epoll 07_kqueue; do
+	start "$server" -t 120
+	before=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SPID/status")
+	"$BUILD/tests/client" hold "$PORT" 10000 -s 'GET / HTTP/1.1\r\nHost: t\r\n\r\n' -d 60 >"$WORK/held" &
+	holder=$!
+	PIDS+=($holder)
+	for _ in $(seq 400); do
+		[ "$(curl -s "http://127.0.0.1:$PORT/stats" | awk '/^requests:/ { print $2 }')" -ge 10000 ] 2>/dev/null && break
+		sleep 0.05
+	done
+	after=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SPID/status")
+	kill "$holder"
+	stop
+	printf '%-12s %8s kB %8s kB %14.0f\n' "$server" "$before" "$after" "$(( (after - before) * 1024 / 10000 ))"
+done

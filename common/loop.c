@@ -1,0 +1,240 @@
+/*
+ * loop.c - the event-loop core shared by 04_select, 05_poll, 06_epoll and
+ * 07_kqueue. See loop.h.
+ */
+#include "loop.h"
+
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+#include "stats.h"
+
+/* Connections accepted per wake-up. Tornado's accept handler (seed 004)
+ * loops until EWOULDBLOCK; a cap keeps a connection storm from starving the
+ * connections already open, which is why later Tornado versions added one. */
+#define ACCEPT_BURST 64
+
+/* A connection and what its descriptor is registered for right now. */
+struct watched_conn {
+	struct conn conn; /* first: a struct conn * is a struct watched_conn * */
+	unsigned interest;
+};
+
+struct loop {
+	loop_watch_fn watch;
+	void *poller;
+	enum conn_mode mode;
+	unsigned idle_ms;
+	int listen_fd, wake_fd;
+	bool running;
+	struct watched_conn **by_fd; /* indexed by descriptor */
+	size_t by_fd_len;
+	struct timer_heap timers;
+};
+
+static struct log_limit watch_failures;
+
+struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch_fn watch,
+			 void *poller)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		err(1, "loop");
+	l->watch = watch;
+	l->poller = poller;
+	l->mode = mode;
+	l->idle_ms = s->idle_ms;
+	l->listen_fd = s->listen_fd;
+	l->wake_fd = net_wake_fd();
+	l->running = true;
+	if (watch(poller, l->listen_fd, 0, WATCH_READ | WATCH_LEVEL) < 0 ||
+	    watch(poller, l->wake_fd, 0, WATCH_READ | WATCH_LEVEL) < 0)
+		err(1, "cannot watch the listening socket");
+	return l;
+}
+
+bool loop_running(const struct loop *l)
+{
+	return l->running;
+}
+
+int loop_timeout_ms(const struct loop *l)
+{
+	struct timer *first = timer_first(&l->timers);
+	uint64_t now;
+
+	if (first == NULL)
+		return -1;
+	now = timer_now_ms();
+	if (first->when_ms <= now)
+		return 0;
+	return first->when_ms - now > INT_MAX ? INT_MAX : (int)(first->when_ms - now);
+}
+
+static void drop(struct loop *l, struct watched_conn *wc)
+{
+	int fd = wc->conn.fd;
+
+	if (wc->interest != 0)
+		l->watch(l->poller, fd, wc->interest, WATCH_CLOSING);
+	timer_cancel(&l->timers, &wc->conn.timer);
+	l->by_fd[fd] = NULL;
+	conn_close(&wc->conn);
+	free(wc);
+}
+
+/* The one place where a connection's intent becomes a registration and a
+ * deadline. */
+static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
+{
+	struct conn *c = &wc->conn;
+	unsigned interest = want == CONN_WANT_READ ? WATCH_READ
+			    : want == CONN_WANT_WRITE ? WATCH_WRITE : 0;
+
+	if (want == CONN_DONE) {
+		drop(l, wc);
+		return;
+	}
+	if (interest != wc->interest) {
+		if (l->watch(l->poller, c->fd, wc->interest, interest) < 0) {
+			log_warn_limited(&watch_failures, "cannot watch fd %d: %s", c->fd,
+					 strerror(errno));
+			stats_add(STAT_ERRORS, 1);
+			drop(l, wc);
+			return;
+		}
+		wc->interest = interest;
+	}
+	/* Lazy deadlines: an idle deadline moves later on every request, and
+	 * moving a heap entry each time would cost O(log n) per request. Only
+	 * an earlier deadline is moved now; a later one is found out when the
+	 * old entry fires (nginx's timer tree makes the same bargain). */
+	if (c->timer.slot == 0 || c->deadline_ms < c->timer.when_ms) {
+		if (timer_schedule(&l->timers, &c->timer, c->deadline_ms) < 0) {
+			stats_add(STAT_ERRORS, 1);
+			drop(l, wc);
+		}
+	}
+}
+
+static bool make_room(struct loop *l, int fd)
+{
+	size_t len = l->by_fd_len;
+	struct watched_conn **grown;
+
+	if ((size_t)fd < len)
+		return true;
+	while (len <= (size_t)fd)
+		len = len ? len * 2 : 1024;
+	grown = realloc(l->by_fd, len * sizeof(*grown));
+	if (grown == NULL)
+		return false;
+	memset(grown + l->by_fd_len, 0, (len - l->by_fd_len) * sizeof(*grown));
+	l->by_fd = grown;
+	l->by_fd_len = len;
+	return true;
+}
+
+static void add_connection(struct loop *l, int fd)
+{
+	struct watched_conn *wc = make_room(l, fd) ? malloc(sizeof(*wc)) : NULL;
+
+	if (wc == NULL) {
+		conn_refuse(fd);
+		return;
+	}
+	conn_init(&wc->conn, fd, l->mode, l->idle_ms);
+	wc->interest = 0;
+	if (l->watch(l->poller, fd, 0, WATCH_READ) < 0) {
+		/* 04_select past FD_SETSIZE: this connection cannot be waited
+		 * on, so it is closed now rather than never served. */
+		log_warn_limited(&watch_failures, "fd %d cannot be watched (%s): connection refused",
+				 fd, strerror(errno));
+		stats_add(STAT_REFUSED, 1);
+		conn_close(&wc->conn);
+		free(wc);
+		return;
+	}
+	wc->interest = WATCH_READ;
+	l->by_fd[fd] = wc;
+	/* The request is rarely here yet: wait to be told, under a deadline. */
+	apply(l, wc, CONN_WANT_READ);
+}
+
+static void accept_burst(struct loop *l)
+{
+	int i;
+
+	for (i = 0; i < ACCEPT_BURST; i++) {
+		int fd = net_accept(l->listen_fd, true);
+
+		if (fd >= 0)
+			add_connection(l, fd);
+		else if (errno != ECONNABORTED)
+			return; /* EAGAIN: the queue is empty */
+	}
+}
+
+static void drain_wake_pipe(struct loop *l)
+{
+	char buf[64];
+
+	while (read(l->wake_fd, buf, sizeof(buf)) > 0)
+		;
+	if (net_stop_requested())
+		l->running = false;
+}
+
+void loop_ready(struct loop *l, int fd, unsigned events)
+{
+	struct watched_conn *wc;
+
+	if (fd == l->listen_fd) {
+		accept_burst(l);
+		return;
+	}
+	if (fd == l->wake_fd) {
+		drain_wake_pipe(l);
+		return;
+	}
+	wc = (size_t)fd < l->by_fd_len ? l->by_fd[fd] : NULL;
+	if (wc != NULL)
+		apply(l, wc, conn_on_event(&wc->conn, events));
+}
+
+void loop_expire(struct loop *l)
+{
+	uint64_t now = timer_now_ms();
+	struct timer *t;
+
+	while ((t = timer_first(&l->timers)) != NULL && t->when_ms <= now) {
+		struct watched_conn *wc = (struct watched_conn *)conn_of_timer(t);
+
+		if (wc->conn.deadline_ms > now) {
+			/* Moved later since it was filed (see apply). */
+			timer_schedule(&l->timers, t, wc->conn.deadline_ms);
+			continue;
+		}
+		timer_cancel(&l->timers, t);
+		apply(l, wc, conn_on_event(&wc->conn, 0));
+	}
+}
+
+void loop_destroy(struct loop *l)
+{
+	size_t fd;
+
+	for (fd = 0; fd < l->by_fd_len; fd++)
+		if (l->by_fd[fd] != NULL)
+			drop(l, l->by_fd[fd]);
+	free(l->by_fd);
+	timer_heap_free(&l->timers);
+	free(l);
+}

@@ -1,0 +1,62 @@
+/*
+ * loop.h - what the four event-driven servers (04-07) share: the table of
+ * connections, the accept loop, the deadline heap, and turning a
+ * connection's intent into a registration.
+ *
+ * What they do NOT share is how they wait. Each model supplies one function,
+ * watch(), that tells its kernel interface what to watch for a descriptor
+ * (FD_SET, a pollfd, epoll_ctl, EV_SET), and writes its own loop:
+ *
+ *     while (loop_running(loop)) {
+ *             n = WAIT(..., loop_timeout_ms(loop));      select/poll/epoll_wait/kevent
+ *             for each ready descriptor:
+ *                     loop_ready(loop, fd, CONN_READABLE | CONN_WRITABLE);
+ *             loop_expire(loop);
+ *     }
+ *
+ * A descriptor reported ready may since have been closed and reused by a new
+ * connection within the same batch; the new connection then reads or writes,
+ * gets EAGAIN, and waits. Spurious readiness is harmless by design.
+ */
+#ifndef C10K_LOOP_H
+#define C10K_LOOP_H
+
+#include <stdbool.h>
+
+#include "conn.h"
+#include "setup.h"
+
+/* Interest bits passed to watch(). */
+#define WATCH_READ 1u
+#define WATCH_WRITE 2u
+/* Set for the listener and the wake-up pipe: keep these level-triggered
+ * even in an edge-triggered loop, because the accept loop stops after a fair
+ * share of connections and must be woken again for the rest. */
+#define WATCH_LEVEL 4u
+/* With no READ/WRITE bit: the descriptor is about to be closed. epoll and
+ * kqueue forget a descriptor when it is closed, so they need no call. */
+#define WATCH_CLOSING 8u
+
+/* Change what is watched on fd from `old` to `interest` (old 0: add it;
+ * interest without READ/WRITE: remove it). Returns -1 with errno if the
+ * descriptor cannot be watched; that connection is then refused. */
+typedef int (*loop_watch_fn)(void *poller, int fd, unsigned old, unsigned interest);
+
+struct loop;
+
+/* Watches the listening socket and the wake-up pipe through watch(). Exits
+ * on failure (start-up). */
+struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch_fn watch,
+			 void *poller);
+/* False once SIGTERM/SIGINT has been seen on the wake-up pipe. */
+bool loop_running(const struct loop *l);
+/* How long the wait may last: until the earliest deadline, -1 for ever. */
+int loop_timeout_ms(const struct loop *l);
+/* fd is ready: accept, stop, or drive its connection. */
+void loop_ready(struct loop *l, int fd, unsigned events);
+/* Fire every deadline that has passed. */
+void loop_expire(struct loop *l);
+/* Close every connection and free the loop. */
+void loop_destroy(struct loop *l);
+
+#endif
