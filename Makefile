@@ -18,6 +18,7 @@ UNAME   := $(shell uname -s)
 
 ifeq ($(UNAME),Linux)
   FEATURES := -D_GNU_SOURCE
+  WAITER   := epoll
   # No kqueue on Linux: 07_kqueue uses libkqueue if pkg-config finds it, else
   # the small kqueue-on-epoll layer in 07_kqueue/linux/ (labelled as such).
   ifneq ($(shell pkg-config --exists libkqueue 2>/dev/null && echo yes),)
@@ -29,9 +30,14 @@ ifeq ($(UNAME),Linux)
   endif
 else ifeq ($(UNAME),Darwin)
   FEATURES := -D_DARWIN_C_SOURCE
+  WAITER   := kqueue
   # No epoll on macOS: skip that model with a message.
   SKIP_MODELS := 06_epoll
+else ifneq ($(filter FreeBSD OpenBSD NetBSD DragonFly,$(UNAME)),)
+  WAITER   := kqueue
 endif
+# bench/http_load waits with epoll, kqueue, or poll anywhere else.
+WAITER ?= poll
 
 ALL_CFLAGS = -std=c11 $(WARN) $(FEATURES) $(OPT) -pthread -Icommon $(CFLAGS)
 ALL_LDFLAGS = $(OPT) -pthread $(LDFLAGS)
@@ -43,8 +49,10 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/
 TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 
 .SECONDARY:
-.PHONY: all test bench sanitize tsan clean models-list
-all: $(MODEL_BINS)
+HTTP_LOAD   := $(BUILD)/bin/http_load
+
+.PHONY: all test bench sanitize tsan clean
+all: $(MODEL_BINS) $(HTTP_LOAD)
 ifneq ($(SKIP_MODELS),)
 	@echo "note: not built on $(UNAME): $(SKIP_MODELS)"
 endif
@@ -64,6 +72,10 @@ $(BUILD)/bin/%: $$(call model_objs,$$*) $(COMMON_OBJS)
 $(BUILD)/obj/07_kqueue/%.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 $(BUILD)/bin/07_kqueue: LDLIBS += $(KQUEUE_LIBS)
+
+$(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/bench/waiter_$(WAITER).o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_OBJS)
 	@mkdir -p $(@D)

@@ -4,15 +4,18 @@
 #
 #   1. requests/s of each event model and, if installed, nginx with one
 #      worker, server pinned to CPU 0 and `wrk -t1 -c100` pinned to CPU 1,
-#      keep-alive and Connection: close;
-#   2. system calls per keep-alive request (strace -c, divided by /stats);
+#      keep-alive and Connection: close; ROUNDS rounds, servers interleaved,
+#      the median kept (this is a noisy 2-core machine);
+#   2. system calls per keep-alive request (strace -f -c under wrk,
+#      divided by the requests /stats counted);
 #   3. server RSS per idle keep-alive connection with 10,000 of them.
 #
-# Usage: bench/event-models.sh [SECONDS per wrk run, default 5]
+# Usage: bench/event-models.sh [SECONDS per wrk run, default 5] [ROUNDS, default 3]
 # Needs: make, wrk; optional: nginx, strace, taskset.
 set -u
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-5}
+ROUNDS=${2:-3}
 BUILD=${BUILD:-build}
 WORK=$(mktemp -d)
 PIDS=()
@@ -65,51 +68,80 @@ rps() {
 
 stop() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
 
-echo "# 1. requests/s, wrk -t1 -c100 -d${SECONDS_PER_RUN}s, server on CPU 0, wrk on CPU 1"
-printf '%-22s %12s %12s\n' server keep-alive close
+# start_any SERVER: a model with its flags ("06_epoll -e") or nginx.
+start_any() {
+	if [ "$1" = nginx ]; then
+		start_nginx
+	else
+		# shellcheck disable=SC2086
+		start $1
+	fi
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "# 1. requests/s, wrk -t1 -c100 -d${SECONDS_PER_RUN}s, server on CPU 0, wrk on CPU 1, median of $ROUNDS"
 servers=(04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue)
 command -v nginx >/dev/null && servers+=(nginx)
+for round in $(seq "$ROUNDS"); do
+	for server in "${servers[@]}"; do
+		key=${server//[^a-z0-9]/_}
+		start_any "$server"
+		rps >>"$WORK/ka_$key"
+		echo >>"$WORK/ka_$key"
+		rps -H 'Connection: close' >>"$WORK/cl_$key"
+		echo >>"$WORK/cl_$key"
+		stop
+	done
+	echo "  round $round of $ROUNDS done" >&2
+done
+printf '%-22s %12s %12s   %s\n' server keep-alive close "(each round: keep-alive/close)"
 for server in "${servers[@]}"; do
-	if [ "$server" = nginx ]; then start_nginx; else start $server; fi
-	ka=$(rps)
-	cl=$(rps -H 'Connection: close')
-	stop
-	printf '%-22s %12s %12s\n' "$server" "$ka" "$cl"
-	eval "rps_ka_${server//[^a-z0-9]/_}=$ka rps_cl_${server//[^a-z0-9]/_}=$cl"
+	key=${server//[^a-z0-9]/_}
+	printf '%-22s %12s %12s   %s\n' "$server" "$(median <"$WORK/ka_$key")" "$(median <"$WORK/cl_$key")" \
+		"$(paste -d/ "$WORK/ka_$key" "$WORK/cl_$key" | tr '\n' ' ')"
 done
 if command -v nginx >/dev/null; then
-	awk -v a="$rps_ka_06_epoll" -v b="$rps_ka_nginx" -v c="$rps_cl_06_epoll" -v d="$rps_cl_nginx" \
-		'BEGIN { printf "06_epoll / nginx: keep-alive %.2f, close %.2f\n", a / b, c / d }'
+	awk -v a="$(median <"$WORK/ka_06_epoll")" -v b="$(median <"$WORK/ka_nginx")" \
+		-v c="$(median <"$WORK/cl_06_epoll")" -v d="$(median <"$WORK/cl_nginx")" \
+		'BEGIN { printf "06_epoll / nginx (medians): keep-alive %.2f, close %.2f\n", a / b, c / d }'
 fi
 
 if command -v strace >/dev/null; then
 	echo
-	echo "# 2. system calls per keep-alive request (strace -c, 100 connections x 100 requests)"
-	for server in 06_epoll "06_epoll -e" 05_poll 07_kqueue; do
+	echo "# 2. system calls per keep-alive request: strace -f -c, wrk -t1 -c10 -d2s"
+	for server in 04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue; do
 		# shellcheck disable=SC2086
-		strace -f -c -o "$WORK/strace" "$BUILD/bin/${server%% *}" -p 0 -q ${server#06_epoll} \
-			2>"$WORK/server.log" &
+		set -- $server
+		strace -f -c -o "$WORK/strace" "$BUILD/bin/$1" -p 0 -q "${@:2}" 2>"$WORK/server.log" &
 		PIDS+=($!)
 		for _ in $(seq 100); do grep -q ' listening on ' "$WORK/server.log" && break; sleep 0.05; done
 		PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$WORK/server.log")
 		SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$WORK/server.log")
-		"$BUILD/tests/client" parallel "$PORT" 100 / -r 100 >/dev/null
+		wrk -t1 -c10 -d2s "http://127.0.0.1:$PORT/" >/dev/null
 		requests=$(curl -s "http://127.0.0.1:$PORT/stats" | awk '/^requests:/ { print $2 }')
 		stop
-		sleep 0.2
-		awk -v n="$requests" -v name="$server" '$NF == "total" { printf "%-12s %d calls / %d requests = %.2f per request\n", name, $(NF-2), n, $(NF-2) / n }
-			$NF ~ /^(read|writev|epoll_wait|epoll_ctl|poll|kevent|close|accept4)$/ { calls[$NF] = ($4 ~ /^[0-9]+$/ ? $4 : $3) }
-			END { for (c in calls) printf "    %s %s\n", c, calls[c] }' "$WORK/strace"
+		sleep 0.3
+		awk -v n="$requests" -v name="$server" '
+			# strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall
+			$NF == "total" { total = $4 }
+			$NF ~ /^(read|writev|select|pselect6|poll|ppoll|epoll_wait|epoll_ctl|close|accept4|setsockopt)$/ { calls[$NF] = $4 }
+			END {
+				printf "%-12s %.2f per request (%d calls, %d requests):", name, total / n, total, n
+				for (c in calls) printf " %s %.2f", c, calls[c] / n
+				printf "\n"
+			}' "$WORK/strace"
 	done
 fi
 
 echo
 echo "# 3. RSS per idle keep-alive connection, 10,000 connections"
-if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20100 ]; then
-	echo "skipped: needs a hard descriptor limit of 20,100 (ulimit -Hn is $(ulimit -Hn))"
+# 10,000 connections need 10,000 descriptors in the server and as many in
+# the client; the limit is per process, and both raise theirs to the hard one.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 10100 ]; then
+	echo "skipped: needs 10,100 descriptors per process (ulimit -Hn is $(ulimit -Hn))"
 	exit 0
 fi
-ulimit -n "$(ulimit -Hn)"
 printf '%-12s %10s %10s %14s\n' server "RSS before" "RSS after" "bytes/conn"
 for server in 05_poll 06_epoll 07_kqueue; do
 	start "$server" -t 120

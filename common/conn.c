@@ -316,8 +316,17 @@ static bool write_output(struct conn *c)
 		answer_sent(c);
 		return true;
 	}
-	/* Head and body in one call: one segment for small answers, which is
-	 * also what keeps Nagle and delayed ACK from adding 40 ms. */
+	/* Nagle's algorithm holds a small segment back while an earlier one is
+	 * unacknowledged, and the peer's delayed ACK can make that 40 ms. The
+	 * first write on a connection is never held back, and a response goes
+	 * out in one writev, so one-request connections need nothing; from the
+	 * second write on (keep-alive, pipelining, long bodies) Nagle goes off,
+	 * as nginx does on its keep-alive transition. That is one setsockopt
+	 * per connection saved where connections are short. */
+	if (!c->nodelay && (c->requests > 1 || c->out_start > 0 || c->pattern_sent > 0)) {
+		net_set_nodelay(c->fd);
+		c->nodelay = true;
+	}
 	n = writev(c->fd, iov, iovcnt);
 	if (n < 0) {
 		if (errno == EINTR) {

@@ -63,6 +63,7 @@ struct conn {
 	bool can_read, can_write; /* last known readiness */
 	bool head_started;        /* a request's first bytes are here */
 	bool unread_input;        /* closing may leave client bytes unread */
+	bool nodelay;             /* TCP_NODELAY is set */
 	unsigned idle_ms;
 	unsigned requests;
 	unsigned rcvtimeo_ms;     /* blocking mode: the SO_RCVTIMEO in force */

@@ -149,17 +149,22 @@ static void shed_one_connection(int listen_fd)
 
 static void tune_connection(int fd)
 {
+#ifdef SO_NOSIGPIPE
 	int one = 1;
 
-	/* Every response leaves in one write, but pipelined responses are
-	 * several small writes; with Nagle on, the second waits for the ACK of
-	 * the first, and a delayed ACK makes that 40 ms. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-#ifdef SO_NOSIGPIPE
 	/* macOS/BSD: no SIGPIPE from this socket even if a library resets the
 	 * disposition. Linux has no such option; SIG_IGN covers it there. */
 	setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#else
+	(void)fd;
 #endif
+}
+
+void net_set_nodelay(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
 static int accept_with_flags(int listen_fd, bool nonblocking)

@@ -17,8 +17,8 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 	       char *name, size_t name_cap);
 
 /*
- * Accept one connection, made non-blocking if asked, FD_CLOEXEC and
- * TCP_NODELAY. Returns its descriptor, or -1 with errno:
+ * Accept one connection, made non-blocking if asked, FD_CLOEXEC.
+ * Returns its descriptor, or -1 with errno:
  *   EAGAIN        nothing is pending (non-blocking listener)
  *   ECONNABORTED  a connection was dropped (reset while queued, or closed
  *                 at once because we are out of descriptors): call again
@@ -29,6 +29,8 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 int net_accept(int listen_fd, bool nonblocking);
 
 int net_set_nonblocking(int fd);
+/* Turn Nagle's algorithm off (see conn.c for when that matters). */
+void net_set_nodelay(int fd);
 /* SO_RCVTIMEO and SO_SNDTIMEO: how blocking models time out idle clients. */
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms);
 

@@ -1,0 +1,59 @@
+/* waiter_epoll.c - the waiter on Linux epoll, level-triggered. */
+#include <stdlib.h>
+#include <sys/epoll.h>
+
+#include "waiter.h"
+
+struct waiter {
+	int epfd;
+	struct epoll_event *ready;
+	int ready_cap;
+};
+
+struct waiter *waiter_create(int max_fds)
+{
+	struct waiter *w = calloc(1, sizeof(*w));
+
+	(void)max_fds;
+	if (w == NULL || (w->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int waiter_set(struct waiter *w, int fd, unsigned old, unsigned events)
+{
+	struct epoll_event ev = {.data.fd = fd};
+
+	ev.events = (events & WAIT_READ ? EPOLLIN : 0) | (events & WAIT_WRITE ? EPOLLOUT : 0);
+	if (old == 0)
+		return events ? epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) : 0;
+	return epoll_ctl(w->epfd, events ? EPOLL_CTL_MOD : EPOLL_CTL_DEL, fd, &ev);
+}
+
+int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
+{
+	int i, n;
+
+	if (max > w->ready_cap) {
+		struct epoll_event *grown = realloc(w->ready, (size_t)max * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		w->ready = grown;
+		w->ready_cap = max;
+	}
+	n = epoll_wait(w->epfd, w->ready, max, timeout_ms);
+	for (i = 0; i < n; i++) {
+		unsigned e = w->ready[i].events;
+		out[i].fd = w->ready[i].data.fd;
+		out[i].events = (e & (EPOLLIN | EPOLLHUP | EPOLLERR) ? WAIT_READ : 0) |
+				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? WAIT_WRITE : 0);
+	}
+	return n;
+}
+
+const char *waiter_name(void)
+{
+	return "epoll";
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# bats_require_minimum_version 1.5.0 is implied by run --separate-stderr.
+# http_load.bats - bench/http_load against the spec in HTTP_LOAD.md: report
+# format, flag prefixes, argument errors, exact counts, failures, extensions.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+HTTP_LOAD="$BUILD/bin/http_load"
+
+setup() {
+	[ -x "$HTTP_LOAD" ] || skip "http_load is not built in $BUILD"
+	URLS="$BATS_TEST_TMPDIR/urls"
+}
+
+teardown() {
+	cleanup
+}
+
+# best_model: the fastest event model built here.
+best_model() {
+	local m
+	for m in 06_epoll 07_kqueue 05_poll; do
+		[ -x "$BUILD/bin/$m" ] && { echo "$m"; return; }
+	done
+	echo 03_thread
+}
+
+serve() {
+	start_server "$(best_model)" -t 10 "$@"
+	printf 'http://127.0.0.1:%s/\n' "$PORT" >"$URLS"
+}
+
+@test "report lines match the original's format" {
+	serve
+	run "$HTTP_LOAD" -parallel 5 -fetches 200 "$URLS"
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[[ "${lines[0]}" =~ ^200\ fetches,\ [0-9]+\ max\ parallel,\ 2800\ bytes,\ in\ [0-9.e+-]+\ seconds$ ]]
+	[ "${lines[1]}" = "14 mean bytes/connection" ]
+	[[ "${lines[2]}" =~ ^[0-9.e+]+\ fetches/sec,\ [0-9.e+]+\ bytes/sec$ ]]
+	[[ "${lines[3]}" =~ ^msecs/connect:\ [0-9.e+-]+\ mean,\ [0-9.e+-]+\ max,\ [0-9.e+-]+\ min$ ]]
+	[[ "${lines[4]}" =~ ^msecs/first-response:\ [0-9.e+-]+\ mean,\ [0-9.e+-]+\ max,\ [0-9.e+-]+\ min$ ]]
+	[ "${lines[5]}" = "HTTP response codes:" ]
+	[ "${lines[6]}" = "  code 200 -- 200" ]
+	[ "${#lines[@]}" -eq 7 ] # no zero-count lines, no extensions
+}
+
+@test "flag prefixes: -p -f, -r -s, -ti" {
+	serve
+	run "$HTTP_LOAD" -p 2 -f 10 "$URLS"
+	[ "${lines[0]%% *}" = 10 ]
+	run "$HTTP_LOAD" -r 20 -s 1 -ti 5 "$URLS"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^[0-9]+\ fetches ]]
+}
+
+@test "argument errors: clear message, exit 1" {
+	printf 'http://127.0.0.1:1/\n' >"$URLS"
+	run "$HTTP_LOAD" -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *usage:* ]]
+	run "$HTTP_LOAD" -parallel 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *usage:* ]]
+	run "$HTTP_LOAD" -parallel 0 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [ "$output" = "http_load: parallel must be at least 1" ]
+	run "$HTTP_LOAD" -rate 0 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [ "$output" = "http_load: rate must be at least 1" ]
+	run "$HTTP_LOAD" -parallel 1 -fetches 0 "$URLS"
+	[ "$status" -eq 1 ] && [ "$output" = "http_load: fetches must be at least 1" ]
+	run "$HTTP_LOAD" -parallel 1 -seconds 0 "$URLS"
+	[ "$status" -eq 1 ] && [ "$output" = "http_load: seconds must be at least 1" ]
+	run "$HTTP_LOAD" -parallel 99999999 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" =~ ^http_load:\ parallel\ may\ be\ at\ most\ [0-9]+$ ]]
+	run "$HTTP_LOAD" -rate 2000000 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [ "$output" = "http_load: rate may be at most 1000000" ]
+	run "$HTTP_LOAD" -sip x -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *"not supported"* ]]
+}
+
+@test "url file errors: empty, unparsable, https, unknown host" {
+	printf '# only a comment\n\n' >"$URLS"
+	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *"no URLs"* ]]
+	printf 'ftp://x/\n' >"$URLS"
+	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *"not an http:// URL"* ]]
+	printf 'https://127.0.0.1/\n' >"$URLS"
+	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *"https is not supported"* ]]
+	printf 'http://no-such-host.invalid/\n' >"$URLS"
+	run timeout 30 "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *"unknown host"* ]]
+}
+
+@test "blank lines, comments and CRLF endings in the url file are fine; IPv6 works" {
+	serve -a ::1
+	printf '# a comment\r\n\r\nhttp://[::1]:%s/\r\n\n' "$PORT" >"$URLS"
+	run "$HTTP_LOAD" -parallel 2 -fetches 20 "$URLS"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]%% *}" = 20 ]
+	[[ "$output" == *"code 200 -- 20"* ]]
+}
+
+@test "fetches counted equal requests the server counted" {
+	serve
+	run "$HTTP_LOAD" -parallel 10 -fetches 500 "$URLS"
+	[ "${lines[0]%% *}" = 500 ]
+	[ "$(stat_value requests)" -eq 501 ] # and the /stats request itself
+}
+
+@test "-rate never exceeds -fetches" {
+	serve
+	run "$HTTP_LOAD" -rate 200 -fetches 50 "$URLS"
+	[ "${lines[0]%% *}" = 50 ]
+	[ "$(stat_value requests)" -eq 51 ]
+}
+
+@test "refused connections are counted as fetches and as connection errors" {
+	printf 'http://127.0.0.1:1/\n' >"$URLS"
+	run --separate-stderr "$HTTP_LOAD" -parallel 2 -fetches 6 "$URLS"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]%% *}" = 6 ]
+	[[ "$output" == *"6 connection errors"* ]]
+	[[ "$stderr" == *"http://127.0.0.1:1/: Connection refused"* ]]
+}
+
+@test "a server that accepts and never answers: timeouts are reported" {
+	require_model 01_blocking
+	start_server 01_blocking -t 30
+	background "$CLIENT" hold "$PORT" 1 -d 20 # the blocking server is now busy for good
+	sleep 0.2
+	printf 'http://127.0.0.1:%s/\n' "$PORT" >"$URLS"
+	run "$HTTP_LOAD" -parallel 3 -fetches 3 -timeout 1 "$URLS"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"3 timeouts"* ]]
+	[[ "$output" == *": timed out"* ]]
+}
+
+@test "a changing body length is a wrong byte count" {
+	serve
+	printf 'http://127.0.0.1:%s/stats\n' "$PORT" >"$URLS" # its counters grow a digit
+	run "$HTTP_LOAD" -parallel 1 -fetches 20 "$URLS"
+	[[ "$output" == *"byte count wrong"* ]]
+	[[ "$output" =~ [0-9]+\ bad\ byte\ counts ]]
+}
+
+@test "-keepalive: many fetches over -parallel connections" {
+	serve
+	run "$HTTP_LOAD" -keepalive -parallel 4 -fetches 400 "$URLS"
+	[ "${lines[0]%% *}" = 400 ]
+	[[ "$output" == *"code 200 -- 400"* ]]
+	[ "$(stat_value accepted)" -eq 5 ] # 4 connections, and this /stats
+}
+
+@test "-percentiles and -csv lines parse" {
+	serve
+	run "$HTTP_LOAD" -parallel 4 -fetches 100 -percentiles -csv "$URLS"
+	[[ "${lines[-2]}" =~ ^msecs/response:\ p50\ [0-9.e+-]+,\ p90\ [0-9.e+-]+,\ p99\ [0-9.e+-]+,\ p99\.9\ [0-9.e+-]+,\ max\ [0-9.e+-]+$ ]]
+	[[ "${lines[-1]}" =~ ^csv,100,[0-9.e+-]+,[0-9.e+-]+,1400|csv,100, ]]
+	[ "$(echo "${lines[-1]}" | awk -F, '{ print NF }')" -eq 12 ]
+	[ "$(echo "${lines[-1]}" | cut -d, -f11,12)" = "0,0" ]
+}
+
+@test "-version and -help" {
+	run "$HTTP_LOAD" -version
+	[ "$status" -eq 0 ] && [[ "$output" == "http_load "* ]]
+	run "$HTTP_LOAD" -help
+	[ "$status" -eq 0 ] && [[ "$output" == *"-keepalive"* ]] && [[ "$output" == *"-parallel N"* ]]
+}
+
+@test "5,000 parallel connections complete without errors" {
+	serve
+	run "$HTTP_LOAD" -parallel 5000 -fetches 10000 -timeout 20 "$URLS"
+	echo "$output" | head -3
+	[ "${lines[0]%% *}" = 10000 ]
+	[[ "$output" == *"code 200 -- 10000"* ]]
+	[[ "$output" != *"errors"* && "$output" != *timeouts* ]]
+}
