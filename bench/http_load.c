@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -31,6 +32,7 @@
 #define LINE_MAX_BYTES 256   /* response header lines are read up to this much */
 #define LATE_NS 2000000      /* a -rate start this far behind schedule is "late" */
 #define TICK_NS 10000000     /* timeouts, throttling and progress are checked this often */
+#define START_BURST 256      /* fetches started per pass before events are served again */
 
 struct url {
 	char *text;      /* as written in the file, for messages */
@@ -194,8 +196,10 @@ static int descriptor_limit(void)
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return 1024;
 	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		/* macOS reports an infinite hard limit but refuses it: try less. */
+		rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
+		for (rl.rlim_cur = want; rl.rlim_cur > 1024 && setrlimit(RLIMIT_NOFILE, &rl) != 0;)
+			rl.rlim_cur /= 2;
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	return rl.rlim_cur > 10000000 ? 10000000 : (int)rl.rlim_cur;
@@ -802,14 +806,19 @@ int main(int argc, char **argv)
 		interval_ns = 1000000000u / (uint64_t)opt.rate;
 	for (;;) {
 		uint64_t now = now_ns(), wake;
-		int ready, timeout_ms;
+		int ready, timeout_ms, burst = 0;
 
+		if (opt.seconds && now >= end_ns)
+			break;
 		if (opt.rate) {
 			/* Open loop: starts follow the schedule exactly (the
 			 * n-th at start + n/rate, no truncation), whatever the
 			 * server does; one that has to wait for a free slot is
 			 * late, and its latency counts from its scheduled time. */
-			while (next_start <= now && more_fetches_wanted(next_start, end_ns) && free_count > 0) {
+			/* A bounded burst: when the server falls behind, catching up
+			 * must not keep us from reading answers or seeing the end. */
+			while (next_start <= now && more_fetches_wanted(next_start, end_ns) && free_count > 0 &&
+			       burst++ < START_BURST) {
 				if (now - next_start > LATE_NS && counting(now, end_ns))
 					st.late++;
 				start_fetch(next_start, now);
@@ -822,20 +831,22 @@ int main(int argc, char **argv)
 				}
 			}
 		} else {
-			while (st.active < opt.parallel && more_fetches_wanted(now, end_ns) && free_count > 0)
+			while (st.active < opt.parallel && more_fetches_wanted(now, end_ns) && free_count > 0 &&
+			       burst++ < START_BURST)
 				start_fetch(now, now);
 		}
-		if (opt.seconds && now >= end_ns)
-			break;
 		if (opt.fetches && st.active == 0 && !more_fetches_wanted(now, end_ns))
 			break;
 
-		wake = last_tick + TICK_NS;
+		wake = burst > START_BURST ? now : last_tick + TICK_NS; /* more to start: no waiting */
 		if (opt.rate && more_fetches_wanted(next_start, end_ns) && next_start < wake)
 			wake = next_start;
 		if (end_ns < wake)
 			wake = end_ns;
-		timeout_ms = wake > now ? (int)((wake - now + 999999) / 1000000) : 0;
+		/* Rounded down: waits are in whole milliseconds, and rounding
+		 * up would start every scheduled fetch up to 1 ms late. The last
+		 * fraction of a millisecond is polled instead. */
+		timeout_ms = wake > now ? (int)((wake - now) / 1000000) : 0;
 		ready = waiter_wait(waiter, events, conn_cap, timeout_ms);
 		if (ready < 0 && errno != EINTR)
 			die("waiting: %s", strerror(errno));

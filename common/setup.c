@@ -51,9 +51,15 @@ static void raise_descriptor_limit(void)
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			log_warn("cannot raise the descriptor limit: %s", strerror(errno));
+		/* macOS reports an infinite hard limit but refuses it: halve
+		 * until the kernel agrees. */
+		rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
+		for (rl.rlim_cur = want; setrlimit(RLIMIT_NOFILE, &rl) != 0; rl.rlim_cur /= 2) {
+			if (rl.rlim_cur <= 1024) {
+				log_warn("cannot raise the descriptor limit: %s", strerror(errno));
+				break;
+			}
+		}
 	}
 }
 

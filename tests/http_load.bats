@@ -88,7 +88,7 @@ serve() {
 	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
 	[ "$status" -eq 1 ] && [[ "$output" == *"https is not supported"* ]]
 	printf 'http://no-such-host.invalid/\n' >"$URLS"
-	run timeout 30 "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
+	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
 	[ "$status" -eq 1 ] && [[ "$output" == *"unknown host"* ]]
 }
 
@@ -175,4 +175,13 @@ serve() {
 	[ "${lines[0]%% *}" = 10000 ]
 	[[ "$output" == *"code 200 -- 10000"* ]]
 	[[ "$output" != *"errors"* && "$output" != *timeouts* ]]
+}
+
+@test "-seconds ends the run on time even when the server cannot keep up with -rate" {
+	serve
+	run "$HTTP_LOAD" -rate 100000 -seconds 1 "$URLS"
+	[ "$status" -eq 0 ]
+	# in ~1 s; far from the several seconds an unbounded catch-up took
+	[[ "${lines[0]}" =~ in\ (1|1\.[0-9]+|2\.[0-9]+)\ seconds$ ]]
+	[[ "$output" == *"fetches started late"* ]]
 }

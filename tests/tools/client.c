@@ -194,8 +194,10 @@ static void raise_fd_limit(void)
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		/* macOS reports an infinite hard limit but refuses it: try less. */
+		rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
+		for (rl.rlim_cur = want; rl.rlim_cur > 1024 && setrlimit(RLIMIT_NOFILE, &rl) != 0;)
+			rl.rlim_cur /= 2;
 	}
 }
 
