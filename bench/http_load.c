@@ -74,16 +74,29 @@ static struct {
 	const char *url_file;
 } opt = {.timeout_s = 60};
 
+/* Mean, max and min of a series of milliseconds. */
+struct ms_stats {
+	double sum, max, min;
+	long count;
+};
+
+static void ms_add(struct ms_stats *s, double ms)
+{
+	if (s->count == 0 || ms < s->min)
+		s->min = ms;
+	if (s->count == 0 || ms > s->max)
+		s->max = ms;
+	s->sum += ms;
+	s->count++;
+}
+
 static struct {
 	long fetches, started, max_parallel, active, timeouts, bad_bytes, conn_errors, late;
 	double bytes;
-	double connect_sum, connect_max, connect_min;
-	long connects;
-	double first_sum, first_max, first_min;
-	long firsts;
+	struct ms_stats connect, first_response;
 	long codes[1000];
 	struct histogram latency;
-} st = {.connect_min = 1e300, .first_min = 1e300};
+} st;
 
 static struct url *urls;
 static int url_count;
@@ -470,7 +483,6 @@ static void on_connected(struct conn *c, uint64_t now, uint64_t end_ns)
 	socklen_t peer_len = sizeof(peer);
 	int error = 0;
 	socklen_t len = sizeof(error);
-	double ms;
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
 		error = errno;
@@ -485,13 +497,7 @@ static void on_connected(struct conn *c, uint64_t now, uint64_t end_ns)
 		fetch_failed(c, strerror(error), now, end_ns);
 		return;
 	}
-	ms = (double)(now - c->started_ns) / 1e6;
-	st.connect_sum += ms;
-	st.connects++;
-	if (ms > st.connect_max)
-		st.connect_max = ms;
-	if (ms < st.connect_min)
-		st.connect_min = ms;
+	ms_add(&st.connect, (double)(now - c->started_ns) / 1e6);
 	c->connected = true;
 	if (opt.keepalive) {
 		int one = 1;
@@ -668,14 +674,8 @@ static void on_readable(struct conn *c, uint64_t now, uint64_t end_ns)
 	}
 	c->last_io_ns = now;
 	if (n > 0 && !c->got_first_byte) {
-		double ms = (double)(now - c->sent_ns) / 1e6;
 		c->got_first_byte = true;
-		st.first_sum += ms;
-		st.firsts++;
-		if (ms > st.first_max)
-			st.first_max = ms;
-		if (ms < st.first_min)
-			st.first_min = ms;
+		ms_add(&st.first_response, (double)(now - c->sent_ns) / 1e6);
 	}
 	if (n == 0) {
 		/* EOF ends the fetch; a response cut short shows in the byte count. */
@@ -728,12 +728,13 @@ static void report(double elapsed)
 		printf("%g mean bytes/connection\n", st.bytes / (double)st.fetches);
 	if (elapsed > 0.01)
 		printf("%g fetches/sec, %g bytes/sec\n", (double)st.fetches / elapsed, st.bytes / elapsed);
-	if (st.connects > 0)
-		printf("msecs/connect: %g mean, %g max, %g min\n", st.connect_sum / (double)st.connects,
-		       st.connect_max, st.connect_min);
-	if (st.firsts > 0)
-		printf("msecs/first-response: %g mean, %g max, %g min\n", st.first_sum / (double)st.firsts,
-		       st.first_max, st.first_min);
+	if (st.connect.count > 0)
+		printf("msecs/connect: %g mean, %g max, %g min\n",
+		       st.connect.sum / (double)st.connect.count, st.connect.max, st.connect.min);
+	if (st.first_response.count > 0)
+		printf("msecs/first-response: %g mean, %g max, %g min\n",
+		       st.first_response.sum / (double)st.first_response.count, st.first_response.max,
+		       st.first_response.min);
 	if (st.timeouts > 0)
 		printf("%ld timeouts\n", st.timeouts);
 	if (st.bad_bytes > 0)
@@ -755,7 +756,7 @@ static void report(double elapsed)
 	if (opt.csv)
 		printf("csv,%ld,%g,%g,%g,%g,%g,%g,%g,%g,%ld,%ld\n", st.fetches, elapsed,
 		       elapsed > 0 ? (double)st.fetches / elapsed : 0, elapsed > 0 ? st.bytes / elapsed : 0,
-		       st.connects ? st.connect_sum / (double)st.connects : 0,
+		       st.connect.count ? st.connect.sum / (double)st.connect.count : 0,
 		       (double)histogram_quantile(&st.latency, 0.50) / 1000,
 		       (double)histogram_quantile(&st.latency, 0.90) / 1000,
 		       (double)histogram_quantile(&st.latency, 0.99) / 1000,
