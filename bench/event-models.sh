@@ -23,10 +23,8 @@ trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' 
 
 command -v wrk >/dev/null || { echo "needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 make -s all "$BUILD/tests/client" >/dev/null || exit 1
-PIN_SERVER=() PIN_LOAD=()
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-	PIN_SERVER=(taskset -c 0) PIN_LOAD=(taskset -c 1)
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 # start MODEL ARGS...: start a server on a free port; sets PORT and SPID.
 start() {
@@ -36,28 +34,6 @@ start() {
 	for _ in $(seq 100); do grep -q ' listening on ' "$log" && break; sleep 0.05; done
 	PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$log")
 	SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$log")
-}
-
-start_nginx() {
-	PORT=$(( 20000 + RANDOM % 20000 ))
-	cat >"$WORK/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 20000; }
-http {
-	access_log off;
-	server {
-		listen 127.0.0.1:$PORT;
-		location = / { default_type text/plain; return 200 "Hello, World!\n"; }
-	}
-}
-CONF
-	"${PIN_SERVER[@]}" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>/dev/null &
-	PIDS+=($!)
-	SPID=$!
-	for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.05; done
 }
 
 # rps [wrk args]: requests/s of wrk -t1 -c100 against PORT.
@@ -71,14 +47,14 @@ stop() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
 # start_any SERVER: a model with its flags ("06_epoll -e") or nginx.
 start_any() {
 	if [ "$1" = nginx ]; then
-		start_nginx
+		start_nginx "$WORK"
+		SPID=$SERVER_PID
+		PIDS+=($SPID)
 	else
 		# shellcheck disable=SC2086
 		start $1
 	fi
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "# 1. requests/s, wrk -t1 -c100 -d${SECONDS_PER_RUN}s, server on CPU 0, wrk on CPU 1, median of $ROUNDS"
 servers=(04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue)

@@ -19,10 +19,8 @@ for tool in wrk ab; do
 	command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }
 done
 make -s all >/dev/null || exit 1
-PIN_SERVER=() PIN_LOAD=()
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-	PIN_SERVER=(taskset -c 0) PIN_LOAD=(taskset -c 1)
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 "${PIN_SERVER[@]}" "$BUILD/bin/06_epoll" -p 0 -q 2>"$WORK/log" &
 SPID=$!
@@ -32,7 +30,6 @@ URL="http://127.0.0.1:$PORT/"
 echo "$URL" >"$WORK/urls"
 
 hl() { "${PIN_LOAD[@]}" "$BUILD/bin/http_load" "$@" -seconds "$SECONDS_PER_RUN" "$WORK/urls" | awk '/fetches\/sec/ { printf "%.0f", $1 }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for round in $(seq "$ROUNDS"); do
 	hl -keepalive -parallel 100 >>"$WORK/hl_ka"; echo >>"$WORK/hl_ka"

@@ -1,0 +1,47 @@
+# bench/lib.sh - shared by bench/run, bench/event-models.sh and
+# bench/loadgen-compare.sh: CPU pinning, a reference nginx, medians.
+# Source it after `cd` to the repository root.
+
+# PIN_SERVER / PIN_LOAD: command prefixes putting the server on CPU 0 and the
+# load generator on CPU 1, where taskset exists and there are two CPUs.
+PIN_SERVER=() PIN_LOAD=() PINNING="none (taskset missing or one CPU)"
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	PIN_SERVER=(taskset -c 0) PIN_LOAD=(taskset -c 1) PINNING="server on CPU 0, load generator on CPU 1"
+fi
+
+# median: the middle of the numbers on stdin, one per line.
+median() {
+	sort -n | awk 'NF { v[++n] = $1 } END { print n ? v[int((n + 1) / 2)] : "" }'
+}
+
+# start_nginx DIR: nginx with one worker (pinned like our servers), access
+# log off, answering GET / with the same 14-byte body as our models. Sets
+# PORT and SERVER_PID (the master; -TERM stops both). Returns 1 if it does
+# not answer.
+start_nginx() {
+	local dir=$1 i
+	PORT=$((20000 + RANDOM % 20000))
+	cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 20000; }
+http {
+	access_log off;
+	keepalive_requests 1000;
+	server {
+		listen 127.0.0.1:$PORT;
+		location = / { default_type text/plain; return 200 "Hello, World!\n"; }
+	}
+}
+CONF
+	"${PIN_SERVER[@]}" nginx -c "$dir/nginx.conf" -p "$dir" 2>/dev/null &
+	SERVER_PID=$!
+	for i in $(seq 100); do
+		curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
