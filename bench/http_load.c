@@ -347,7 +347,9 @@ static void parse_url(struct url *u, const char *line)
 	if (*p != '\0' && *p != '/')
 		die("%s: cannot parse", line);
 	path = *p ? p : "/";
-	u->addr_len = resolve(host_buf, port_buf, &u->addr, line);
+	/* Through a proxy, the proxy resolves the host: we never connect to it. */
+	if (opt.proxy == NULL)
+		u->addr_len = resolve(host_buf, port_buf, &u->addr, line);
 
 	need = strlen(line) + strlen(path) + 128;
 	request = malloc(need);

@@ -185,3 +185,33 @@ serve() {
 	[[ "${lines[0]}" =~ in\ (1|1\.[0-9]+|2\.[0-9]+)\ seconds$ ]]
 	[[ "$output" == *"fetches started late"* ]]
 }
+
+@test "-Throttle slows reading down: 40,000 bytes at 20,000 bytes/s take over 1.5 s" {
+	serve
+	printf 'http://127.0.0.1:%s/bytes/40000\n' "$PORT" >"$URLS"
+	run --separate-stderr "$HTTP_LOAD" -Throttle 200000 -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "1 fetches, 1 max parallel, 40000 bytes, in "* ]]
+	awk -v t="$(echo "${lines[0]}" | awk '{ print $(NF - 1) }')" 'BEGIN { exit !(t >= 1.5) }'
+	run --separate-stderr "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS" # unthrottled, for contrast
+	awk -v t="$(echo "${lines[0]}" | awk '{ print $(NF - 1) }')" 'BEGIN { exit !(t < 1.5) }'
+}
+
+@test "-checksum: a stable body passes, a changing one is a bad checksum" {
+	serve
+	run --separate-stderr "$HTTP_LOAD" -checksum -parallel 2 -fetches 20 "$URLS"
+	[[ "$output" != *"bad checksums"* ]]
+	printf 'http://127.0.0.1:%s/stats\n' "$PORT" >"$URLS"
+	run --separate-stderr "$HTTP_LOAD" -checksum -parallel 1 -fetches 20 "$URLS"
+	[[ "$output" =~ [0-9]+\ bad\ checksums ]]
+	[[ "$stderr" == *"checksum wrong"* ]]
+}
+
+@test "-proxy: requests go to the proxy in absolute form; the URL's host is not resolved" {
+	serve
+	printf 'http://no-such-host.invalid/\n' >"$URLS" # only the proxy knows how to reach it
+	run --separate-stderr "$HTTP_LOAD" -proxy "127.0.0.1:$PORT" -parallel 2 -fetches 10 "$URLS"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"code 200 -- 10"* ]] # our server routes absolute-form targets by path
+	[ "$(stat_value requests)" -eq 11 ]
+}
