@@ -13,7 +13,7 @@ relative_links() {
 
 @test "every relative link and image in the Markdown files resolves" {
 	local file target missing=""
-	for file in README.md docs/*.md bench/README.md 0[1-9]_*/README.md; do
+	for file in README.md docs/*.md docs/*/*.md bench/README.md 0[1-9]_*/README.md; do
 		[ -f "$file" ] || continue
 		while IFS= read -r target; do
 			[ -n "$target" ] || continue
@@ -38,8 +38,9 @@ relative_links() {
 	[ -z "$missing" ]
 }
 
-@test "the reading guide covers all five articles" {
+@test "the reading guide, in English and Chinese, covers all five articles" {
 	for article in 000 001 002 003 004; do
 		grep -q "^## $article " docs/README.md
+		grep -q "^## $article " docs/zh/README.md
 	done
 }
