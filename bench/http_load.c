@@ -55,14 +55,13 @@ struct conn {
 	size_t sent;
 	char line[LINE_MAX_BYTES];
 	size_t line_len;
-	bool line_overflow;
 	int status;
 	bool server_closes;
 	long long content_length; /* -1: until EOF */
 	long long body_bytes;
 	uint32_t checksum;
 	uint64_t scheduled_ns, started_ns, sent_ns, last_io_ns;
-	bool got_first_byte, paused, connected;
+	bool got_first_byte, paused;
 };
 
 static struct {
@@ -467,7 +466,6 @@ static void fetch_failed(struct conn *c, const char *why, uint64_t now, uint64_t
 static void reset_response(struct conn *c)
 {
 	c->line_len = 0;
-	c->line_overflow = false;
 	c->status = 0;
 	c->server_closes = false;
 	c->content_length = -1;
@@ -500,7 +498,6 @@ static void on_connected(struct conn *c, uint64_t now, uint64_t end_ns)
 		return;
 	}
 	ms_add(&st.connect, (double)(now - c->started_ns) / 1e6);
-	c->connected = true;
 	if (opt.keepalive) {
 		int one = 1;
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -521,7 +518,6 @@ static void start_fetch(uint64_t scheduled, uint64_t now)
 	c->started_ns = c->last_io_ns = now;
 	c->interest = 0;
 	c->paused = false;
-	c->connected = false;
 	st.started++;
 	if (++st.active > st.max_parallel)
 		st.max_parallel = st.active;
