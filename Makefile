@@ -39,7 +39,11 @@ endif
 # bench/http_load waits with epoll, kqueue, or poll anywhere else.
 WAITER ?= poll
 
-ALL_CFLAGS = -std=c11 $(WARN) $(FEATURES) $(OPT) -pthread -Icommon $(CFLAGS)
+# glibc's _FORTIFY_SOURCE checks FD_SET against FD_SETSIZE (and memcpy and
+# read against the buffer they are given) and aborts instead of corrupting
+# memory; it needs optimisation. Undefined first: some compilers predefine it.
+HARDEN = $(if $(filter -O1 -O2 -O3 -Os,$(OPT)),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+ALL_CFLAGS = -std=c11 $(WARN) $(FEATURES) $(HARDEN) $(OPT) -pthread -Icommon $(CFLAGS)
 ALL_LDFLAGS = $(OPT) -pthread $(LDFLAGS)
 
 MODELS      := $(filter-out $(SKIP_MODELS),$(patsubst %/server.c,%,$(wildcard 0[1-9]_*/server.c)))

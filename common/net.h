@@ -35,9 +35,10 @@ void net_set_nodelay(int fd);
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms);
 
 /* SIGPIPE ignored (a write to a reset connection returns EPIPE instead of
- * killing us); SIGTERM and SIGINT request a stop. Handlers are installed
- * without SA_RESTART, so a blocked accept() or read() returns EINTR and the
- * caller gets to look at net_stop_requested(). */
+ * killing us); SIGTERM and SIGINT request a stop; SIGUSR1 writes the
+ * counters to stderr. Handlers are installed without SA_RESTART, so a
+ * blocked accept() or read() returns EINTR and the caller gets to look at
+ * net_stop_requested() -- or, after SIGUSR1, simply carries on. */
 void net_signals_init(void);
 bool net_stop_requested(void);
 /* A pipe that becomes readable when a stop is requested: the self-pipe trick

@@ -7,7 +7,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const counter_names[STAT_COUNT] = {
 	"accepted", "requests", "open", "errors", "timeouts", "refused",
@@ -74,4 +76,51 @@ void stats_print_summary(void)
 		model_label, (long)(time(NULL) - started_at), stats_get(STAT_ACCEPTED),
 		stats_get(STAT_REQUESTS), stats_get(STAT_ERRORS), stats_get(STAT_TIMEOUTS),
 		stats_get(STAT_REFUSED));
+}
+
+/* Appends decimal digits by hand: snprintf is not async-signal-safe. */
+static size_t append_number(char *out, size_t at, long value)
+{
+	char digits[24];
+	size_t n = 0;
+	unsigned long v = value < 0 ? 0UL - (unsigned long)value : (unsigned long)value;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (value < 0)
+		out[at++] = '-';
+	while (n > 0)
+		out[at++] = digits[--n];
+	return at;
+}
+
+static size_t append_text(char *out, size_t at, size_t cap, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (len > cap - at)
+		len = cap - at;
+	memcpy(out + at, text, len);
+	return at + len;
+}
+
+void stats_write_report(int fd)
+{
+	/* Room for the label and six counters of at most 20 digits each. */
+	char line[128 + STAT_COUNT * 40];
+	size_t at = 0;
+	ssize_t ignored;
+	int i;
+
+	at = append_text(line, at, 128, model_label);
+	for (i = 0; i < STAT_COUNT; i++) {
+		at = append_text(line, at, sizeof(line) - 24, i == 0 ? ": " : ", ");
+		at = append_text(line, at, sizeof(line) - 24, counter_names[i]);
+		at = append_text(line, at, sizeof(line) - 24, " ");
+		at = append_number(line, at, stats_get((enum stat_counter)i));
+	}
+	line[at++] = '\n';
+	ignored = write(fd, line, at);
+	(void)ignored;
 }

@@ -34,4 +34,9 @@ size_t stats_format(char *out, size_t cap);
 /* One line on stderr: what the server did in its lifetime. */
 void stats_print_summary(void);
 
+/* The counters as one line written to fd, for `kill -USR1`. Safe to call
+ * from a signal handler: no stdio, no locks, only atomic loads and one
+ * write() (signal-safety(7)). */
+void stats_write_report(int fd);
+
 #endif

@@ -8,13 +8,17 @@ BACKGROUND_PIDS=()
 
 # start_server MODEL [ARGS...]: run build/bin/MODEL on -p 0 and wait (at most
 # 5 s) for its "MODEL listening on ADDR:PORT pid PID" line. Sets SERVER_PID,
-# PORT and SERVER_LOG.
+# PORT and SERVER_LOG. SERVER_LIMITS="-n 64" runs it under that ulimit, and
+# SERVER_AS="setpriv ..." under that command (the shell execs the server, so
+# SERVER_PID is the server's own pid either way).
 start_server() {
 	local model=$1 line="" _
 	shift
 	require_model "$model"
 	SERVER_LOG="$BATS_TEST_TMPDIR/server.log"
-	"$BUILD/bin/$model" -p 0 "$@" 2>"$SERVER_LOG" &
+	# shellcheck disable=SC2086 # SERVER_AS is a command line on purpose
+	${SERVER_AS:-} bash -c 'ulimit $0 && exec "$@"' "${SERVER_LIMITS:--c 0}" \
+		"${SERVER_BIN:-$BUILD/bin/$model}" -p 0 "$@" 2>"$SERVER_LOG" &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
 		line=$(grep -m1 ' listening on ' "$SERVER_LOG" 2>/dev/null) && break
@@ -46,6 +50,25 @@ child_pids() {
 # zombie_children PID: how many children are zombies.
 zombie_children() {
 	ps -A -o ppid= -o stat= | awk -v parent="$1" '$1 == parent && $2 ~ /^Z/' | wc -l | tr -d ' '
+}
+
+# open_fds PID: how many descriptors the process has open now.
+open_fds() {
+	if [ -d "/proc/$1/fd" ]; then
+		find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l | tr -d ' '
+	else
+		lsof -p "$1" 2>/dev/null | awk '$4 ~ /^[0-9]+[rwu]/' | wc -l | tr -d ' '
+	fi
+}
+
+# cpu_ticks PID: user + system CPU time so far, in clock ticks (Linux).
+cpu_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# rss_kib PID: resident set size.
+rss_kib() {
+	ps -o rss= -p "$1" | tr -d ' '
 }
 
 thread_count() {

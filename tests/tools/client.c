@@ -9,10 +9,14 @@
  *       -n  after BYTES of reply, reset the connection (SO_LINGER 0)
  *       -w  slow reader: pause MS between 16 KiB reads
  *       -H  half-close (shutdown SHUT_WR) once everything is sent
- *   client hold PORT COUNT [-s TEXT] [-d SECONDS]
+ *   client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]
  *       Open COUNT connections, send TEXT on each (maybe half a request;
  *       \r, \n and \\ are understood),
  *       print "held COUNT", keep them open for SECONDS (default 30).
+ *       -g MS  slowloris: send TEXT one byte every MS on every connection
+ *   client repeat PORT COUNT [-t MS]
+ *       Send stdin COUNT times, each on a new connection read to EOF, and
+ *       print how many answers had each status: "414=1000" (000: none).
  *   client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]
  *       COUNT connections at once, each sending REQUESTS pipelined GETs
  *       (default 1; the last says Connection: close) and reading to EOF.
@@ -54,7 +58,8 @@ static void sleep_ms(long ms)
 static void usage(void)
 {
 	fprintf(stderr, "usage: client send PORT [-1] [-g MS] [-t MS] [-n BYTES] [-w MS] [-H]\n"
-			"       client hold PORT COUNT [-s TEXT] [-d SECONDS]\n"
+			"       client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]\n"
+			"       client repeat PORT COUNT [-t MS]\n"
 			"       client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]\n");
 	exit(2);
 }
@@ -219,15 +224,31 @@ static char *unescape(const char *text)
 	return out;
 }
 
+/* One byte of text on every connection, then a pause, until the text or
+ * the time runs out. Writes to connections the server closed just fail. */
+static void trickle(const int *fds, int count, const char *text, long gap, long deadline)
+{
+	size_t at;
+	int i;
+
+	for (at = 0; text[at] != '\0' && now_ms() + gap < deadline; at++) {
+		for (i = 0; i < count; i++)
+			if (write(fds[i], text + at, 1) < 0 && errno != EPIPE && errno != ECONNRESET)
+				perror("client: write");
+		sleep_ms(gap);
+	}
+}
+
 static int cmd_hold(int port, int count, int argc, char **argv)
 {
 	const char *text = "";
-	long seconds = 30;
+	long seconds = 30, gap = 0, deadline;
 	int ch, i, *fds = calloc((size_t)count, sizeof(int));
 
-	while ((ch = getopt(argc, argv, "s:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:g:d:")) != -1) {
 		switch (ch) {
 		case 's': text = optarg; break; /* \r \n \\ understood */
+		case 'g': gap = atol(optarg); break;
 		case 'd': seconds = atol(optarg); break;
 		default: usage();
 		}
@@ -242,16 +263,83 @@ static int cmd_hold(int port, int count, int argc, char **argv)
 			free((char *)text);
 			return 1;
 		}
-		if (*text && write(fds[i], text, strlen(text)) < 0)
+		if (*text && gap == 0 && write(fds[i], text, strlen(text)) < 0)
 			perror("client: write");
 	}
 	printf("held %d\n", count);
 	fflush(stdout);
-	sleep_ms(seconds * 1000);
+	deadline = now_ms() + seconds * 1000;
+	if (gap > 0)
+		trickle(fds, count, text, gap, deadline);
+	if (deadline > now_ms())
+		sleep_ms(deadline - now_ms());
 	for (i = 0; i < count; i++)
 		close(fds[i]);
 	free(fds);
 	free((char *)text);
+	return 0;
+}
+
+/* The status code at the start of a reply, 0 if there is none. */
+static int status_of(const char *reply, size_t len)
+{
+	if (len < 12 || memcmp(reply, "HTTP/1.", 7) != 0)
+		return 0;
+	return atoi(reply + 9);
+}
+
+static int cmd_repeat(int port, int count, int argc, char **argv)
+{
+	static long tally[1000];
+	long timeout = 10000;
+	size_t len;
+	char *req, head[16], buf[16384];
+	int ch, i, status;
+
+	while ((ch = getopt(argc, argv, "t:")) != -1) {
+		switch (ch) {
+		case 't': timeout = atol(optarg); break;
+		default: usage();
+		}
+	}
+	req = read_all_stdin(&len);
+	for (i = 0; req && i < count; i++) {
+		long deadline = now_ms() + timeout;
+		size_t sent = 0, got = 0;
+		int fd = connect_to(port, false);
+		ssize_t r;
+
+		if (fd < 0) {
+			perror("client: connect");
+			free(req);
+			return 1;
+		}
+		/* Requests here are small enough for the socket buffer; a server
+		 * that stops reading early is a reply to read, not an error. */
+		while (sent < len && (r = write(fd, req + sent, len - sent)) > 0)
+			sent += (size_t)r;
+		for (;;) {
+			struct pollfd pfd = {fd, POLLIN, 0};
+			long left = deadline - now_ms();
+
+			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+				break;
+			if ((r = read(fd, buf, sizeof(buf))) <= 0)
+				break;
+			if (got < sizeof(head)) {
+				size_t take = (size_t)r < sizeof(head) - got ? (size_t)r : sizeof(head) - got;
+				memcpy(head + got, buf, take);
+				got += take;
+			}
+		}
+		close(fd);
+		status = status_of(head, got);
+		tally[status >= 0 && status < 1000 ? status : 0]++;
+	}
+	for (status = 0; status < 1000; status++)
+		if (tally[status])
+			printf("%03d=%ld\n", status, tally[status]);
+	free(req);
 	return 0;
 }
 
@@ -377,6 +465,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "hold") == 0 && argc >= 4) {
 		optind = 4;
 		return cmd_hold(port, atoi(argv[3]), argc, argv);
+	}
+	if (strcmp(argv[1], "repeat") == 0 && argc >= 4) {
+		optind = 4;
+		return cmd_repeat(port, atoi(argv[3]), argc, argv);
 	}
 	if (strcmp(argv[1], "parallel") == 0 && argc >= 5) {
 		optind = 5;

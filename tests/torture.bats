@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# torture.bats - hostile clients, resets, descriptor exhaustion and signals
+# (../shared/RELIABILITY.md). tests/run runs this file once per model, with
+# MODEL set. After every test the server must be alive, quiet (no sanitizer
+# report, no "Broken pipe") and back to the descriptors it started with.
+
+load helpers
+
+setup() {
+	: "${MODEL:?set MODEL, e.g. MODEL=06_epoll}"
+}
+
+teardown() {
+	local healthy=0
+	if [ -n "${SERVER_PID:-}" ] && [ -n "${FD_BASELINE:-}" ]; then
+		# Kill the clients first: what they held must be given back.
+		for pid in "${BACKGROUND_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+		assert_server_healthy || healthy=1
+		if ! wait_until 8 'test "$(open_fds "$SERVER_PID")" -le "$FD_BASELINE"'; then
+			echo "open descriptors: $(open_fds "$SERVER_PID"), at start: $FD_BASELINE" >&2
+			healthy=1
+		fi
+	fi
+	cleanup
+	return "$healthy"
+}
+
+# start MODEL_FLAGS...: the model under test, plus its own flags from MODEL_ARGS.
+start() {
+	# shellcheck disable=SC2086
+	start_server "$MODEL" "$@" ${MODEL_ARGS:-}
+	FD_BASELINE=$(open_fds "$SERVER_PID")
+}
+
+is_blocking_model() {
+	case $MODEL in 01_* ) return 0 ;; esac
+	return 1
+}
+
+@test "framing corpus: each case gets its exact status, then EOF, never a second response" {
+	local expected name request reply rc failures=0
+	start -t 5
+	while IFS=$'\t' read -r expected name request; do
+		case $expected in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2059 # the corpus is printf formats on purpose
+		reply=$(printf "${request}GET /bytes/2 HTTP/1.1\\r\\nHost: t\\r\\nConnection: close\\r\\n\\r\\n" |
+			"$CLIENT" send "$PORT" -t 5000) && rc=0 || rc=$?
+		if [ "$(printf '%s' "$reply" | status_lines)" != "$expected " ] || [ "$rc" != 0 ]; then
+			echo "FAIL $name: expected '$expected' then EOF, got '$(printf '%s' "$reply" | status_lines)' (client exit $rc)"
+			failures=$((failures + 1))
+		fi
+	done <tests/corpus/framing.txt
+	[ "$failures" -eq 0 ]
+}
+
+@test "a GET followed by 1 MB it will never read still gets its whole answer, no RST" {
+	start -t 5
+	# Connection: close, then a megabyte the server has no reason to read:
+	# closing with unread input would send RST and destroy the answer in
+	# flight; the lingering close (half-close, drain) must deliver it.
+	{
+		printf 'GET /bytes/1000000 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+		head -c 1000000 /dev/zero | tr '\0' x
+	} | "$CLIENT" send "$PORT" -t 10000 >"$BATS_TEST_TMPDIR/reply"
+	grep -a -q '^Content-Length: 1000000' "$BATS_TEST_TMPDIR/reply"
+	tail -c 1000000 "$BATS_TEST_TMPDIR/reply" | cmp - <(yes "$PATTERN_LINE" | head -c 1000000)
+}
+
+@test "a 2 MB body over the limit gets the whole 413, no RST" {
+	start -t 5
+	run "$CLIENT" send "$PORT" -t 10000 < <(
+		printf 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n'
+		head -c 2000000 /dev/zero | tr '\0' x)
+	[ "$status" -eq 0 ] # 4 would be a reset
+	[ "$(printf '%s' "$output" | status_lines)" = "413 " ]
+	[[ "$output" == *"Connection: close"* ]]
+}
+
+pipeline_close_on_2nd='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /bytes/3 HTTP/1.1\r\nHost: t\r\n\r\n'
+
+@test "pipelining: Connection: close on the 2nd of 3 gives exactly 2 answers, then EOF" {
+	start -t 5
+	for mode in whole one-byte; do
+		run raw "$pipeline_close_on_2nd" $([ "$mode" = one-byte ] && echo -1) -t 5000
+		[ "$status" -eq 0 ]
+		[ "$(printf '%s' "$output" | grep -a -o 'Content-Length: [0-9]*' | tr '\n' ' ')" = \
+		  "Content-Length: 1 Content-Length: 2 " ]
+	done
+}
+
+@test "a connection serves at most 1000 requests, and says so on the last" {
+	start -t 5
+	for _ in $(seq 1001); do printf 'GET / HTTP/1.1\r\nHost: t\r\n\r\n'; done >"$BATS_TEST_TMPDIR/requests"
+	"$CLIENT" send "$PORT" -t 10000 <"$BATS_TEST_TMPDIR/requests" >"$BATS_TEST_TMPDIR/reply"
+	[ "$(status_lines <"$BATS_TEST_TMPDIR/reply" | wc -w)" -eq 1000 ]
+	[ "$(grep -a -c '^Connection: close' "$BATS_TEST_TMPDIR/reply")" -eq 1 ]
+	# ...in the last answer, which is 14 bytes of body after its head.
+	tail -c 200 "$BATS_TEST_TMPDIR/reply" | grep -a -q '^Connection: close'
+}
+
+@test "100 clients reset in mid-response: server alive, descriptors back" {
+	start -t 5
+	for _ in $(seq 100); do
+		printf 'GET /bytes/1000000 HTTP/1.1\r\nHost: t\r\n\r\n' | "$CLIENT" send "$PORT" -n 1 >/dev/null
+	done
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/"
+	[ "$output" = "Hello, World!" ]
+	# The teardown checks the descriptor count.
+}
+
+@test "1000 oversized requests (414, 431) grow RSS by less than 1 MB" {
+	local long before after
+	start -t 5
+	long=$(head -c 9000 /dev/zero | tr '\0' a)
+	printf 'GET /%s HTTP/1.1\r\nHost: t\r\n\r\n' "$long" >"$BATS_TEST_TMPDIR/414"
+	printf 'GET / HTTP/1.1\r\nHost: t\r\nX-Big: %s\r\n\r\n' "$long" >"$BATS_TEST_TMPDIR/431"
+	# Warm up (allocator arenas, first-use pages), then measure.
+	"$CLIENT" repeat "$PORT" 50 <"$BATS_TEST_TMPDIR/414" >/dev/null
+	"$CLIENT" repeat "$PORT" 50 <"$BATS_TEST_TMPDIR/431" >/dev/null
+	before=$(rss_kib "$SERVER_PID")
+	run "$CLIENT" repeat "$PORT" 500 <"$BATS_TEST_TMPDIR/414"
+	[ "$output" = "414=500" ]
+	run "$CLIENT" repeat "$PORT" 500 <"$BATS_TEST_TMPDIR/431"
+	[ "$output" = "431=500" ]
+	after=$(rss_kib "$SERVER_PID")
+	echo "RSS $before KiB -> $after KiB"
+	[ $((after - before)) -lt 1024 ]
+}
+
+@test "EMFILE: with ulimit -n 64 and 200 clients, no CPU spin, few log lines, recovery" {
+	local cpu_before cpu_after hz
+	SERVER_LIMITS="-n 64" start -t 20
+	background "$CLIENT" hold "$PORT" 200 -d 20
+	sleep 1.5 # connected and, where the model can, accepted up to the limit
+	cpu_before=$(cpu_ticks "$SERVER_PID")
+	sleep 3
+	cpu_after=$(cpu_ticks "$SERVER_PID")
+	hz=$(getconf CLK_TCK)
+	echo "CPU over 3 s: $((cpu_after - cpu_before)) ticks of $((3 * hz))"
+	# Under 20% of one core. A loop spinning on a pending connection it cannot
+	# accept would show close to 100%.
+	[ $(((cpu_after - cpu_before) * 100)) -lt $((3 * hz * 20)) ]
+	# Rate-limited: about one line a second per kind, not one per attempt.
+	[ "$(grep -c -v ' listening on ' "$SERVER_LOG")" -le 12 ]
+	kill -KILL "${BACKGROUND_PIDS[0]}"
+	# The held connections go away; within a second a GET is answered.
+	wait_until 5 'test "$(open_fds "$SERVER_PID")" -le "$FD_BASELINE"' || is_blocking_model
+	run curl -sS --max-time 1 "http://127.0.0.1:$PORT/"
+	[ "$output" = "Hello, World!" ]
+}
+
+@test "slowloris: 300 trickling clients are cut off by the header timeout; others are served meanwhile" {
+	if is_blocking_model; then
+		skip "one blocking server is one client at a time: behaviour.bats shows its header timeout"
+	fi
+	start -t 2
+	# 300 connections each sending one byte of a request line every 200 ms.
+	background "$CLIENT" hold "$PORT" 300 -s "GET /$(head -c 100 /dev/zero | tr '\0' a)" -g 200 -d 20
+	wait_until 5 'test "$(stat_value open)" -ge 300'
+	run curl -sS --max-time 2 "http://127.0.0.1:$PORT/"
+	[ "$output" = "Hello, World!" ]
+	# The header deadline is armed once per request: trickling cannot extend it.
+	wait_until 6 'test "$(stat_value timeouts)" -ge 300'
+	[ "$(stat_value open)" -le 2 ]
+}
+
+@test "EINTR storm: 100 SIGUSR1 a second under load, no failed request" {
+	local storm
+	start -t 5
+	echo "http://127.0.0.1:$PORT/delay/1" >"$BATS_TEST_TMPDIR/urls"
+	echo "http://127.0.0.1:$PORT/" >>"$BATS_TEST_TMPDIR/urls"
+	(for _ in $(seq 300); do kill -USR1 "$SERVER_PID" || exit 0; sleep 0.01; done) &
+	storm=$!
+	BACKGROUND_PIDS+=("$storm")
+	run "$BUILD/bin/http_load" -parallel 10 -seconds 3 -timeout 5 "$BATS_TEST_TMPDIR/urls"
+	wait "$storm" || true
+	echo "$output"
+	[[ "$output" == *" fetches, "* ]]
+	[[ "$output" != *"errors"* ]]
+	[[ "$output" != *"timeouts"* ]]
+	[[ "$output" != *"bad "* ]]
+	[ -z "$(printf '%s\n' "$output" | grep 'code ' | grep -v 'code 200')" ]
+	# The handler ran (it prints the counters) and nothing was lost.
+	[ "$(grep -c ': accepted [0-9]*, requests' "$SERVER_LOG")" -ge 100 ]
+}
