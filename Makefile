@@ -1,10 +1,14 @@
 # c10k-lab: one Makefile for every model, tool and test.
 #
 #   make              build every model (build/bin/NN_model) and tool
-#   make test         build, then run the unit tests and bats suites
+#   make test         what CI runs: `make check`, then `make sanitize` and
+#                     `make tsan` (each rebuilds in its own directory)
+#   make check        build, then run the unit tests and bats suites once
 #   make bench        build, then run the benchmark (see bench/README.md)
-#   make sanitize     ASan+UBSan build in build/sanitize, then the tests on it
+#   make sanitize     ASan+UBSan build in build/sanitize, then the suites on it
 #   make tsan         TSan build of 03_thread, then its tests
+#   make valgrind     each model under valgrind for a short scripted session
+#   make fuzz         the request parser under libFuzzer (clang), FUZZ_SECONDS
 #   make clean
 #
 # A model is any directory NN_name/ with a server.c; every .c file in it is
@@ -55,7 +59,7 @@ TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tool
 .SECONDARY:
 HTTP_LOAD   := $(BUILD)/bin/http_load
 
-.PHONY: all test bench sanitize tsan clean
+.PHONY: all test check bench sanitize tsan valgrind fuzz clean
 all: $(MODEL_BINS) $(HTTP_LOAD)
 ifneq ($(SKIP_MODELS),)
 	@echo "note: not built on $(UNAME): $(SKIP_MODELS)"
@@ -85,24 +89,66 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The fuzz target's checks without libFuzzer: tests/run replays the seed
+# corpus through it with whatever compiler and sanitizer this build uses.
+$(BUILD)/tests/fuzz_replay: $(BUILD)/obj/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_http.o $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test: all $(UNIT_BINS) $(TOOL_BINS)
+TEST_BINS := $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/fuzz_replay
+
+check: all $(TEST_BINS)
 	BUILD=$(BUILD) MODELS="$(MODELS)" tests/run
+
+# Sequential on purpose: the suites measure timeouts and concurrency, and
+# two of them at once on a 2-core machine would only make them flaky.
+test:
+	$(MAKE) check
+	$(MAKE) sanitize
+	$(MAKE) tsan
 
 # The default run takes a few minutes; FULL=1 the long version. Options for
 # one point: bench/run --help.
 bench: all $(BUILD)/tests/client
 	BUILD=$(BUILD) bench/run $(if $(FULL),--full)
 
-# Sanitizers want frame pointers and no inlining surprises; -O1 keeps them quick.
+# Sanitizers want frame pointers and no inlining surprises; -O1 keeps them
+# quick. Any report aborts the process, so a test that saw one fails.
+SANITIZE_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
+	$(MAKE) BUILD=build/sanitize OPT="$(SANITIZE_OPT)" check
 
 tsan:
-	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS=03_thread test
+	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS=03_thread check
+
+valgrind: all $(BUILD)/tests/client
+	BUILD=$(BUILD) MODELS="$(MODELS)" tests/valgrind.sh
+
+# libFuzzer comes with clang (Debian: apt-get install -y clang; the runtime
+# is libclang-rt-14-dev). Crashes land in build/fuzz/ as crash-*; copy one
+# into fuzz/regressions/ and tests/run replays it forever after.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS    := fuzz/fuzz_http.c common/http.c common/respond.c common/stats.c
+FUZZ_BUILD   := $(BUILD)/fuzz
+
+$(FUZZ_BUILD)/fuzz_http: $(FUZZ_SRCS) $(wildcard common/*.h)
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || \
+		{ echo "make fuzz needs clang with libFuzzer (Debian: apt-get install -y clang)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 $(WARN) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Icommon -o $@ $(FUZZ_SRCS)
+
+fuzz: $(FUZZ_BUILD)/fuzz_http
+	fuzz/seeds.sh $(FUZZ_BUILD)/seeds
+	@mkdir -p $(FUZZ_BUILD)/corpus fuzz/regressions
+	$(FUZZ_BUILD)/fuzz_http -max_total_time=$(FUZZ_SECONDS) -max_len=20000 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+		$(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/seeds fuzz/regressions
 
 clean:
 	rm -rf build

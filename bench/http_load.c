@@ -866,5 +866,6 @@ int main(int argc, char **argv)
 		}
 	}
 	report((double)(now_ns() - start) / 1e9);
+	free(events); /* the rest hangs off globals until exit */
 	return 0;
 }

@@ -294,22 +294,29 @@ static int judge_fields(const struct field_facts *f, struct http_request *req)
 /* The early errors: a request line that is already bad, or limits already
  * exceeded, before the head is complete. Refusing early means a client cannot
  * make us wait for a head we will refuse anyway. */
+/* The method so far must be a token: this refuses a TLS handshake or binary
+ * junk at once. Checked first on every path, so that the verdict cannot
+ * depend on how the bytes were split (414 whole, 400 in pieces). */
+static bool bad_method_so_far(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && p[i] != ' '; i++)
+		if (!is_tchar((unsigned char)p[i]))
+			return true;
+	return false;
+}
+
 static int judge_partial_head(const char *p, size_t n, struct http_request *req)
 {
 	const char *lf = memchr(p, '\n', n);
-	size_t line_len, i;
+	size_t line_len;
 	int rc;
 
-	if (lf == NULL) {
-		if (n > HTTP_MAX_REQUEST_LINE)
-			return -414;
-		/* The method so far must be a token: this refuses a TLS
-		 * handshake or binary junk at once. */
-		for (i = 0; i < n && p[i] != ' '; i++)
-			if (!is_tchar((unsigned char)p[i]))
-				return -400;
-		return HTTP_INCOMPLETE;
-	}
+	if (bad_method_so_far(p, n))
+		return -400;
+	if (lf == NULL)
+		return n > HTTP_MAX_REQUEST_LINE ? -414 : HTTP_INCOMPLETE;
 	line_len = (size_t)(lf - p) + 1;
 	if (line_len > HTTP_MAX_REQUEST_LINE)
 		return -414;
@@ -344,13 +351,19 @@ int http_parse_request(const char *buf, size_t len, size_t *scanned,
 	line = buf + start;
 	lf = memchr(line, '\n', end - (size_t)start);
 	line_len = (size_t)(lf - line) + 1;
+	/* The same checks in the same order as judge_partial_head: however the
+	 * bytes were split, the answer must not change (a fuzzer found a bad
+	 * request line with oversized headers: 400 in pieces, 431 whole). */
+	if (bad_method_so_far(line, line_len))
+		return -400;
 	if (line_len > HTTP_MAX_REQUEST_LINE)
 		return -414;
+	rc = parse_request_line(line, line_len, req);
+	if (rc != 0)
+		return rc;
 	if (end - (size_t)start - line_len > HTTP_MAX_HEADER_BYTES)
 		return -431;
-	rc = parse_request_line(line, line_len, req);
-	if (rc == 0)
-		rc = parse_fields(lf + 1, buf + end, &facts);
+	rc = parse_fields(lf + 1, buf + end, &facts);
 	if (rc == 0)
 		rc = judge_fields(&facts, req);
 	return rc != 0 ? rc : (int)end;

@@ -110,6 +110,9 @@ pipeline_close_on_2nd='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP
 
 @test "1000 oversized requests (414, 431) grow RSS by less than 1 MB" {
 	local long before after
+	if nm "$BUILD/bin/$MODEL" 2>/dev/null | grep -q __asan_init; then
+		skip "AddressSanitizer's quarantine holds freed memory on purpose"
+	fi
 	start -t 5
 	long=$(head -c 9000 /dev/zero | tr '\0' a)
 	printf 'GET /%s HTTP/1.1\r\nHost: t\r\n\r\n' "$long" >"$BATS_TEST_TMPDIR/414"
