@@ -1,8 +1,9 @@
 # c10k-lab: one Makefile for every model, tool and test.
 #
 #   make              build every model (build/bin/NN_model) and tool
-#   make test         what CI runs: `make check`, then `make sanitize` and
-#                     `make tsan` (each rebuilds in its own directory)
+#   make test         what CI runs: `make check`, then `make sanitize`,
+#                     `make tsan` (each builds in its own directory) and
+#                     `make valgrind` where valgrind is installed
 #   make check        build, then run the unit tests and bats suites once
 #   make bench        build, then run the benchmark (see bench/README.md)
 #   make sanitize     ASan+UBSan build in build/sanitize, then the suites on it
@@ -110,6 +111,8 @@ test:
 	$(MAKE) check
 	$(MAKE) sanitize
 	$(MAKE) tsan
+	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
+	else echo "make test: valgrind is not installed here; skipped make valgrind"; fi
 
 # The default run takes a few minutes; FULL=1 the long version. Options for
 # one point: bench/run --help.
