@@ -82,7 +82,8 @@ $(BUILD)/obj/07_kqueue/%.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 $(BUILD)/bin/07_kqueue: LDLIBS += $(KQUEUE_LIBS)
 
-$(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/bench/waiter_$(WAITER).o
+$(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/bench/waiter_$(WAITER).o \
+	      $(BUILD)/obj/common/fdlimit.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -96,7 +97,7 @@ $(BUILD)/tests/fuzz_replay: $(BUILD)/obj/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_ht
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o
+$(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o $(BUILD)/obj/common/fdlimit.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 

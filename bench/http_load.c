@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fdlimit.h"
 #include "histogram.h"
 #include "waiter.h"
 
@@ -201,22 +201,6 @@ static const char *resolve_flag(const char *arg)
 	return NULL;
 }
 
-static int descriptor_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return 1024;
-	if (rl.rlim_cur < rl.rlim_max) {
-		/* macOS reports an infinite hard limit but refuses it: try less. */
-		rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
-		for (rl.rlim_cur = want; rl.rlim_cur > 1024 && setrlimit(RLIMIT_NOFILE, &rl) != 0;)
-			rl.rlim_cur /= 2;
-		getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	return rl.rlim_cur > 10000000 ? 10000000 : (int)rl.rlim_cur;
-}
-
 static void parse_args(int argc, char **argv)
 {
 	int i, limit;
@@ -273,7 +257,8 @@ static void parse_args(int argc, char **argv)
 		usage(stderr);
 		exit(1);
 	}
-	limit = descriptor_limit() - HEADROOM_FDS;
+	limit = (int)fdlimit_raise();
+	limit = (limit < 0 ? 1024 : limit) - HEADROOM_FDS;
 	snprintf(buf, sizeof(buf), "%d", limit);
 	if (opt.parallel < 0) die("%s must be at least 1", "parallel");
 	if (opt.parallel > limit) die("parallel may be at most %s", buf);

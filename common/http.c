@@ -295,12 +295,17 @@ static int judge_fields(const struct field_facts *f, struct http_request *req)
  * exceeded, before the head is complete. Refusing early means a client cannot
  * make us wait for a head we will refuse anyway. */
 /* The method so far must be a token: this refuses a TLS handshake or binary
- * junk at once. Checked first on every path, so that the verdict cannot
- * depend on how the bytes were split (414 whole, 400 in pieces). */
+ * junk at once. Checked first on every path, and only within the request
+ * line limit, so that the verdict cannot depend on how the bytes were split:
+ * a line over the limit is a 414 unless its first HTTP_MAX_REQUEST_LINE bytes
+ * already showed a bad method -- which is all a parser fed in pieces may
+ * have seen when it gave up. (The fuzzer found both halves of this.) */
 static bool bad_method_so_far(const char *p, size_t n)
 {
 	size_t i;
 
+	if (n > HTTP_MAX_REQUEST_LINE)
+		n = HTTP_MAX_REQUEST_LINE;
 	for (i = 0; i < n && p[i] != ' '; i++)
 		if (!is_tchar((unsigned char)p[i]))
 			return true;

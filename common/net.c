@@ -133,11 +133,13 @@ static void shed_one_connection(int listen_fd, bool nonblocking)
 {
 	static struct log_limit limit;
 	struct pollfd pending = {listen_fd, POLLIN, 0};
+	bool someone_waits = poll(&pending, 1, 0) == 1;
 	int fd;
 
-	log_warn_limited(&limit, "accept: %s; closing new connections until descriptors free up",
-			 strerror(EMFILE));
-	if (poll(&pending, 1, 0) != 1 || reserve_fd < 0) {
+	if (someone_waits)
+		log_warn_limited(&limit, "accept: %s; closing new connections until descriptors free up",
+				 strerror(EMFILE));
+	if (!someone_waits || reserve_fd < 0) {
 		/* Nothing to shed (or no reserve: back off as Go's accept loop
 		 * does). An event loop just waits for readiness again; a blocking
 		 * accept loop would spin, so it sleeps a little. */

@@ -4,15 +4,14 @@
 #include "setup.h"
 
 #include <err.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fdlimit.h"
 #include "log.h"
 #include "net.h"
 #include "respond.h"
@@ -41,26 +40,6 @@ static long number_arg(const char *prog, int letter, const char *arg, long min, 
 		errx(1, "-%c: %s is not a number from %ld to %ld (try %s -h)", letter, arg, min, max,
 		     prog);
 	return v;
-}
-
-/* A C10K server needs more descriptors than the usual soft limit of 1024:
- * raise it to the hard limit, as nginx's worker_rlimit_nofile does. (For
- * 04_select that only moves the wall to FD_SETSIZE, which is its lesson.) */
-static void raise_descriptor_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		/* macOS reports an infinite hard limit but refuses it: halve
-		 * until the kernel agrees. */
-		rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
-		for (rl.rlim_cur = want; setrlimit(RLIMIT_NOFILE, &rl) != 0; rl.rlim_cur /= 2) {
-			if (rl.rlim_cur <= 1024) {
-				log_warn("cannot raise the descriptor limit: %s", strerror(errno));
-				break;
-			}
-		}
-	}
 }
 
 void server_start(struct server *s, const char *model, int argc, char **argv,
@@ -102,7 +81,11 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	stats_init(model);
 	respond_init(model);
 	net_signals_init();
-	raise_descriptor_limit();
+	/* A C10K server needs more descriptors than the usual soft limit of
+	 * 1024: raise it to the hard limit, as nginx's worker_rlimit_nofile
+	 * does. (For 04_select that only moves the wall to FD_SETSIZE, which
+	 * is its lesson.) */
+	fdlimit_raise();
 	s->listen_fd = net_listen(s->addr, s->port, s->backlog, nonblocking_listener, name,
 				  sizeof(name));
 	fprintf(stderr, "%s listening on %s pid %ld\n", model, name, (long)getpid());

@@ -12,7 +12,7 @@ setup() {
 }
 
 teardown() {
-	cleanup
+	cleanup_checked
 }
 
 @test "start-up line names the model, address and pid" {

@@ -13,7 +13,7 @@ relative_links() {
 
 @test "every relative link and image in the Markdown files resolves" {
 	local file target missing=""
-	for file in README.md docs/*.md docs/*/*.md bench/README.md 0[1-9]_*/README.md; do
+	for file in README.md docs/*.md docs/*/*.md bench/README.md fuzz/README.md 0[1-9]_*/README.md; do
 		[ -f "$file" ] || continue
 		while IFS= read -r target; do
 			[ -n "$target" ] || continue

@@ -11,7 +11,7 @@ setup() {
 }
 
 teardown() {
-	cleanup
+	cleanup_checked
 }
 
 @test "1,000 concurrent keep-alive connections are each answered" {

@@ -8,7 +8,7 @@ BACKGROUND_PIDS=()
 
 # start_server MODEL [ARGS...]: run build/bin/MODEL on -p 0 and wait (at most
 # 5 s) for its "MODEL listening on ADDR:PORT pid PID" line. Sets SERVER_PID,
-# PORT and SERVER_LOG. SERVER_LIMITS="-n 64" runs it under that ulimit, and
+# PORT, SERVER_LOG and FD_BASELINE (its open descriptors then). SERVER_LIMITS="-n 64" runs it under that ulimit, and
 # SERVER_AS="setpriv ..." under that command (the shell execs the server, so
 # SERVER_PID is the server's own pid either way).
 start_server() {
@@ -31,6 +31,7 @@ start_server() {
 	fi
 	PORT=${line##*:}
 	PORT=${PORT%% *}
+	FD_BASELINE=$(open_fds "$SERVER_PID")
 }
 
 # require_model NAME...: skip the test unless every named model is built
@@ -61,9 +62,14 @@ open_fds() {
 	fi
 }
 
-# cpu_ticks PID: user + system CPU time so far, in clock ticks (Linux).
-cpu_ticks() {
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+# cpu_ms PID: user + system CPU time so far, in milliseconds.
+cpu_ms() {
+	if [ -r "/proc/$1/stat" ]; then
+		awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
+	else
+		# BSD/macOS ps: [[DD-]HH:]MM:SS.ss
+		ps -o time= -p "$1" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print int(s * 1000) }'
+	fi
 }
 
 # rss_kib PID: resident set size.
@@ -108,6 +114,24 @@ stop_server() {
 	kill -KILL "$SERVER_PID" $kids 2>/dev/null || true
 	wait "$SERVER_PID" 2>/dev/null || true
 	SERVER_PID=
+}
+
+# cleanup_checked: the invariant after every test of a server (RELIABILITY.md):
+# once the test's clients are gone, the server is alive, its stderr has no
+# sanitizer report and no "Broken pipe", and its descriptors are back to
+# FD_BASELINE. Then cleanup. Fails the test if the invariant does not hold.
+cleanup_checked() {
+	local pid healthy=0
+	if [ -n "${SERVER_PID:-}" ]; then
+		for pid in "${BACKGROUND_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+		assert_server_healthy || healthy=1
+		if ! wait_until 8 'test "$(open_fds "$SERVER_PID")" -le "$FD_BASELINE"'; then
+			echo "open descriptors: $(open_fds "$SERVER_PID"), at start: $FD_BASELINE" >&2
+			healthy=1
+		fi
+	fi
+	cleanup
+	return "$healthy"
 }
 
 cleanup() {

@@ -34,10 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "fdlimit.h"
 
 static long now_ms(void)
 {
@@ -194,18 +195,6 @@ static int cmd_send(int port, int argc, char **argv)
 	return rc;
 }
 
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		/* macOS reports an infinite hard limit but refuses it: try less. */
-		rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
-		for (rl.rlim_cur = want; rl.rlim_cur > 1024 && setrlimit(RLIMIT_NOFILE, &rl) != 0;)
-			rl.rlim_cur /= 2;
-	}
-}
-
 /* \r, \n and \\ in a command-line TEXT, as printf would have them. */
 static char *unescape(const char *text)
 {
@@ -254,7 +243,7 @@ static int cmd_hold(int port, int count, int argc, char **argv)
 		}
 	}
 	text = unescape(text);
-	raise_fd_limit();
+	fdlimit_raise();
 	for (i = 0; fds && text && i < count; i++) {
 		fds[i] = connect_to(port, false);
 		if (fds[i] < 0) {
@@ -394,7 +383,7 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 	for (i = 0; i < requests; i++)
 		req_len += (size_t)sprintf(req + req_len, "GET %s HTTP/1.1\r\nHost: t\r\n%s\r\n", path,
 					   i == requests - 1 ? "Connection: close\r\n" : "");
-	raise_fd_limit();
+	fdlimit_raise();
 	for (i = 0; i < count; i++) {
 		fetches[i].fd = connect_to(port, true);
 		if (fetches[i].fd < 0) {
