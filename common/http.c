@@ -291,9 +291,6 @@ static int judge_fields(const struct field_facts *f, struct http_request *req)
 	return 0;
 }
 
-/* The early errors: a request line that is already bad, or limits already
- * exceeded, before the head is complete. Refusing early means a client cannot
- * make us wait for a head we will refuse anyway. */
 /* The method so far must be a token: this refuses a TLS handshake or binary
  * junk at once. Checked first on every path, and only within the request
  * line limit, so that the verdict cannot depend on how the bytes were split:
@@ -312,9 +309,14 @@ static bool bad_method_so_far(const char *p, size_t n)
 	return false;
 }
 
+/* The early errors: a request line that is already bad, or limits already
+ * exceeded, before the head is complete. Refusing early means a client cannot
+ * make us wait for a head we will refuse anyway. */
 static int judge_partial_head(const char *p, size_t n, struct http_request *req)
 {
-	const char *lf = memchr(p, '\n', n);
+	/* This runs on every read of a head that is still arriving: look for
+	 * the end of the request line only as far as it may go. */
+	const char *lf = memchr(p, '\n', n < HTTP_MAX_REQUEST_LINE + 1 ? n : HTTP_MAX_REQUEST_LINE + 1);
 	size_t line_len;
 	int rc;
 

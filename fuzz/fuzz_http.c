@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Byte at a time for small inputs, coarser steps for big ones: the
 	 * whole loop stays linear-ish in the input size. */
-	step = size <= 2048 ? 1 : size / 512;
+	step = size <= 2048 ? 1 : size / 128;
 	scanned = 0;
 	for (prefix = step; ; prefix += step) {
 		if (prefix > size)
