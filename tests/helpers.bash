@@ -8,9 +8,11 @@ BACKGROUND_PIDS=()
 
 # start_server MODEL [ARGS...]: run build/bin/MODEL on -p 0 and wait (at most
 # 5 s) for its "MODEL listening on ADDR:PORT pid PID" line. Sets SERVER_PID,
-# PORT, SERVER_LOG and FD_BASELINE (its open descriptors then). SERVER_LIMITS="-n 64" runs it under that ulimit, and
-# SERVER_AS="setpriv ..." under that command (the shell execs the server, so
-# SERVER_PID is the server's own pid either way).
+# PORT, SERVER_LOG and FD_BASELINE (its open descriptors then).
+# SERVER_LIMITS="-n 64" runs it under that ulimit (default -c 0: a crashing
+# server leaves no core file behind), SERVER_AS="setpriv ..." under that
+# command, SERVER_BIN from another path. The shell execs the server, so
+# SERVER_PID is the server's own pid either way.
 start_server() {
 	local model=$1 line="" _
 	shift
