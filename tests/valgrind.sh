@@ -59,12 +59,13 @@ for model in $MODELS; do
 	session "$port"
 	kill -TERM "$pid"
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null && echo "$model: did not stop on SIGTERM"
+	stuck=
+	kill -KILL "$pid" 2>/dev/null && stuck="did not stop on SIGTERM within 10 s"
 	wait "$pid" 2>/dev/null
 	sleep 0.5 # fork's children finish their last connection
 	# --quiet: a clean process writes nothing at all to its log.
-	if [ -n "$(cat "$logs"/*.log)" ] || grep -q 'Broken pipe' "$logs/server.err"; then
-		echo "not ok - $model under valgrind"
+	if [ -n "$stuck" ] || [ -n "$(cat "$logs"/*.log)" ] || grep -q 'Broken pipe' "$logs/server.err"; then
+		echo "not ok - $model under valgrind $stuck"
 		cat "$logs"/*.log
 		failed=1
 	else
