@@ -137,7 +137,8 @@ static void shed_one_connection(int listen_fd, bool nonblocking)
 	int fd;
 
 	if (someone_waits)
-		log_warn_limited(&limit, "accept: %s; closing new connections until descriptors free up",
+		log_warn_limited(&limit,
+				 "accept: %s; closing new connections until descriptors free up",
 				 strerror(EMFILE));
 	if (!someone_waits || reserve_fd < 0) {
 		/* Nothing to shed (or no reserve: back off as Go's accept loop

@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * whole loop stays linear-ish in the input size. */
 	step = size <= 2048 ? 1 : size / 128;
 	scanned = 0;
-	for (prefix = step; ; prefix += step) {
+	for (prefix = step;; prefix += step) {
 		if (prefix > size)
 			prefix = size;
 		piece = http_parse_request(buf, prefix, &scanned, &piece_req);
