@@ -31,8 +31,7 @@ start() {
 	local log="$WORK/server.log"
 	"${PIN_SERVER[@]}" "$BUILD/bin/$1" -p 0 -q "${@:2}" 2>"$log" &
 	PIDS+=($!)
-	for _ in $(seq 100); do grep -q ' listening on ' "$log" && break; sleep 0.05; done
-	PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$log")
+	wait_for_start "$log"
 	SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$log")
 }
 
@@ -91,8 +90,7 @@ if command -v strace >/dev/null; then
 		set -- $server
 		strace -f -c -o "$WORK/strace" "$BUILD/bin/$1" -p 0 -q "${@:2}" 2>"$WORK/server.log" &
 		PIDS+=($!)
-		for _ in $(seq 100); do grep -q ' listening on ' "$WORK/server.log" && break; sleep 0.05; done
-		PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$WORK/server.log")
+		wait_for_start "$WORK/server.log"
 		SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$WORK/server.log")
 		wrk -t1 -c10 -d2s "http://127.0.0.1:$PORT/" >/dev/null
 		requests=$(curl -s "http://127.0.0.1:$PORT/stats" | awk '/^requests:/ { print $2 }')

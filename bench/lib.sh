@@ -1,6 +1,6 @@
-# bench/lib.sh - shared by bench/run, bench/event-models.sh and
-# bench/loadgen-compare.sh: CPU pinning, a reference nginx, medians.
-# Source it after `cd` to the repository root.
+# bench/lib.sh - shared by bench/run, the other bench scripts and
+# tests/valgrind.sh: CPU pinning, waiting for a server to start, a reference
+# nginx, medians. Source it after `cd` to the repository root.
 
 # PIN_SERVER / PIN_LOAD: command prefixes putting the server on CPU 0 and the
 # load generator on CPU 1, where taskset exists and there are two CPUs.
@@ -8,6 +8,20 @@ PIN_SERVER=() PIN_LOAD=() PINNING="none (taskset missing or one CPU)"
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 	PIN_SERVER=(taskset -c 0) PIN_LOAD=(taskset -c 1) PINNING="server on CPU 0, load generator on CPU 1"
 fi
+
+# wait_for_start LOG: wait (at most 5 s) for a server's start-up line,
+# "MODEL listening on ADDR:PORT pid PID", in LOG; set PORT from it. Returns 1
+# if it never came.
+wait_for_start() {
+	local _
+	PORT=
+	for _ in $(seq 100); do
+		PORT=$(sed -n 's/.* listening on .*:\([0-9][0-9]*\) pid [0-9]*$/\1/p' "$1" 2>/dev/null)
+		[ -n "$PORT" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 # median: the middle of the numbers on stdin, one per line.
 median() {

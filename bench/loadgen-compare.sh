@@ -24,8 +24,7 @@ make -s all >/dev/null || exit 1
 
 "${PIN_SERVER[@]}" "$BUILD/bin/06_epoll" -p 0 -q 2>"$WORK/log" &
 SPID=$!
-for _ in $(seq 100); do grep -q ' listening on ' "$WORK/log" && break; sleep 0.05; done
-PORT=$(sed -n 's/.*:\([0-9]*\) pid .*/\1/p' "$WORK/log")
+wait_for_start "$WORK/log"
 URL="http://127.0.0.1:$PORT/"
 echo "$URL" >"$WORK/urls"
 

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 MODELS=${MODELS:-$(cd "$BUILD/bin" && ls | grep -v http_load)}
 CLIENT=$BUILD/tests/client
+# shellcheck source=bench/lib.sh
+. bench/lib.sh # wait_for_start
 
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind.sh: valgrind is missing (Debian: apt-get install -y valgrind)" >&2
@@ -43,20 +45,15 @@ for model in $MODELS; do
 		--child-silent-after-fork=no --log-file="$logs/%p.log" \
 		"$BUILD/bin/$model" -p 0 -t 5 2>"$logs/server.err" &
 	pid=$!
-	port=
-	for _ in $(seq 200); do
-		port=$(sed -n 's/.* listening on [^ ]*:\([0-9]*\) pid.*/\1/p' "$logs/server.err")
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	if [ -z "$port" ]; then
+	# Valgrind starts slowly: allow a second try of wait_for_start's 5 s.
+	if ! wait_for_start "$logs/server.err" && ! wait_for_start "$logs/server.err"; then
 		echo "not ok - $model did not start under valgrind"
 		cat "$logs/server.err"
 		kill -KILL "$pid" 2>/dev/null
 		failed=1
 		continue
 	fi
-	session "$port"
+	session "$PORT"
 	kill -TERM "$pid"
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	stuck=

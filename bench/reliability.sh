@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench/reliability.sh - the figures behind tests/torture.bats, per model, in
+# one run on this machine (not a test: numbers, no assertions; the tests
+# hold the bounds):
+#
+#   EMFILE   under `ulimit -n 64` with 200 idle clients: the server's CPU
+#            time over 3 s (/proc/PID/stat), its log lines, and how long
+#            after the clients leave the first GET gets its 200;
+#   RSS      growth over 500 request lines and 500 header blocks of 9 KB
+#            (414 and 431), after 100 of them as a warm-up.
+#
+# Usage: bench/reliability.sh [MODEL...]   (default: every built model; Linux)
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+CLIENT=$BUILD/tests/client
+WORK=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+
+[ -r /proc/self/stat ] || { echo "reads /proc/PID/stat: Linux only" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+make -s all "$CLIENT" >/dev/null || exit 1
+models=${*:-$(cd "$BUILD/bin" && ls | grep -v http_load)}
+
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+printf 'GET /%s HTTP/1.1\r\nHost: t\r\n\r\n' "$long" >"$WORK/414"
+printf 'GET / HTTP/1.1\r\nHost: t\r\nX-Big: %s\r\n\r\n' "$long" >"$WORK/431"
+
+# start MODEL ULIMIT_ARGS: sets SPID and PORT.
+start() {
+	bash -c 'ulimit $0 && exec "$@"' "$2" "$BUILD/bin/$1" -p 0 -t 20 2>"$WORK/log" &
+	SPID=$!
+	PIDS+=("$SPID")
+	wait_for_start "$WORK/log" || { echo "$1 did not start" >&2; exit 1; }
+}
+
+stop() {
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+}
+
+cpu_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
+}
+
+now_ms() {
+	local ns
+	ns=$(date +%s%N)
+	echo $((ns / 1000000))
+}
+
+printf '%-12s %18s %10s %18s %22s\n' model "EMFILE cpu/3s" "log lines" "first 200 after" "RSS growth (1000 x)"
+for model in $models; do
+	start "$model" "-n 64"
+	"$CLIENT" hold "$PORT" 200 -d 20 >/dev/null &
+	holder=$!
+	PIDS+=("$holder")
+	sleep 1.5
+	cpu_before=$(cpu_ms "$SPID")
+	sleep 3
+	cpu_after=$(cpu_ms "$SPID")
+	lines=$(grep -c -v ' listening on ' "$WORK/log")
+	kill -9 "$holder"
+	wait "$holder" 2>/dev/null
+	left=$(now_ms)
+	until curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/"; do sleep 0.01; done
+	served=$(now_ms)
+	stop
+
+	start "$model" "-c 0"
+	"$CLIENT" repeat "$PORT" 50 <"$WORK/414" >/dev/null
+	"$CLIENT" repeat "$PORT" 50 <"$WORK/431" >/dev/null
+	rss_before=$(ps -o rss= -p "$SPID")
+	"$CLIENT" repeat "$PORT" 500 <"$WORK/414" >/dev/null
+	"$CLIENT" repeat "$PORT" 500 <"$WORK/431" >/dev/null
+	rss_after=$(ps -o rss= -p "$SPID")
+	stop
+
+	printf '%-12s %15d ms %10d %15d ms %19d KiB\n' "$model" $((cpu_after - cpu_before)) "$lines" \
+		$((served - left)) $((rss_after - rss_before))
+done
