@@ -77,19 +77,18 @@ serve() {
 	[ "$status" -eq 1 ] && [[ "$output" == *"not supported"* ]]
 }
 
+# refuses_url_file CONTENT MESSAGE: http_load exits 1 saying MESSAGE.
+refuses_url_file() {
+	printf '%s' "$1" >"$URLS"
+	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
+	[ "$status" -eq 1 ] && [[ "$output" == *"$2"* ]]
+}
+
 @test "url file errors: empty, unparsable, https, unknown host" {
-	printf '# only a comment\n\n' >"$URLS"
-	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
-	[ "$status" -eq 1 ] && [[ "$output" == *"no URLs"* ]]
-	printf 'ftp://x/\n' >"$URLS"
-	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
-	[ "$status" -eq 1 ] && [[ "$output" == *"not an http:// URL"* ]]
-	printf 'https://127.0.0.1/\n' >"$URLS"
-	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
-	[ "$status" -eq 1 ] && [[ "$output" == *"https is not supported"* ]]
-	printf 'http://no-such-host.invalid/\n' >"$URLS"
-	run "$HTTP_LOAD" -parallel 1 -fetches 1 "$URLS"
-	[ "$status" -eq 1 ] && [[ "$output" == *"unknown host"* ]]
+	refuses_url_file $'# only a comment\n\n' "no URLs"
+	refuses_url_file $'ftp://x/\n' "not an http:// URL"
+	refuses_url_file $'https://127.0.0.1/\n' "https is not supported"
+	refuses_url_file $'http://no-such-host.invalid/\n' "unknown host"
 }
 
 @test "blank lines, comments and CRLF endings in the url file are fine; IPv6 works" {
