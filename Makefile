@@ -101,6 +101,11 @@ $(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o $(BUILD)/obj/common/fdl
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# A misbehaving server for tests/http_load.bats (libc only).
+$(BUILD)/tests/fakeserver: $(BUILD)/obj/tests/tools/fakeserver.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 TEST_BINS := $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/fuzz_replay
 
 check: all $(TEST_BINS)

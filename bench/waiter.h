@@ -3,9 +3,20 @@
  * one file per mechanism (waiter_epoll.c, waiter_kqueue.c, waiter_poll.c),
  * the Makefile picks one. Unlike the original http_load's select(), none of
  * them has an FD_SETSIZE limit.
+ *
+ * A connection is registered once, for both directions, and never changed:
+ * epoll and kqueue report edges (EPOLLET, EV_CLEAR), so a direction is
+ * reported again only after new data or new room arrives. The caller keeps
+ * "can read" / "can write" flags from the events and acts until EAGAIN or a
+ * short count. That is one system call per connection instead of one per
+ * change of direction, and close() removes the registration by itself.
+ * poll has no edges; it uses waiter_want to watch only what the caller is
+ * waiting for (free: poll's set lives in our memory).
  */
 #ifndef C10K_WAITER_H
 #define C10K_WAITER_H
+
+#include <stdint.h>
 
 #define WAIT_READ 1u
 #define WAIT_WRITE 2u
@@ -13,13 +24,18 @@
 struct waiter;
 
 struct waiter_event {
-	int fd;
+	uint64_t tag;    /* what waiter_add was given */
 	unsigned events; /* WAIT_READ | WAIT_WRITE; errors and hang-ups count as both */
 };
 
 struct waiter *waiter_create(int max_fds);
-/* Watch fd for `events` (0: stop watching; old: what it was). Level-triggered. */
-int waiter_set(struct waiter *w, int fd, unsigned old, unsigned events);
+/* Watch fd in both directions until it is closed; tag comes back with its
+ * events (it tells a stale event for a reused descriptor from a new one). */
+int waiter_add(struct waiter *w, int fd, uint64_t tag);
+/* What the caller waits for on fd now (0: nothing, e.g. throttled). */
+void waiter_want(struct waiter *w, int fd, unsigned events);
+/* Call before close(fd). */
+void waiter_forget(struct waiter *w, int fd);
 /* Wait up to timeout_ms (-1 for ever); returns the number of events, or -1. */
 int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms);
 const char *waiter_name(void);

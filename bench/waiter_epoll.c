@@ -1,4 +1,4 @@
-/* waiter_epoll.c - the waiter on Linux epoll, level-triggered. */
+/* waiter_epoll.c - the waiter on Linux epoll, edge-triggered. */
 #include <stdlib.h>
 #include <sys/epoll.h>
 
@@ -22,14 +22,23 @@ struct waiter *waiter_create(int max_fds)
 	return w;
 }
 
-int waiter_set(struct waiter *w, int fd, unsigned old, unsigned events)
+int waiter_add(struct waiter *w, int fd, uint64_t tag)
 {
-	struct epoll_event ev = {.data.fd = fd};
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.u64 = tag};
 
-	ev.events = (events & WAIT_READ ? EPOLLIN : 0) | (events & WAIT_WRITE ? EPOLLOUT : 0);
-	if (old == 0)
-		return events ? epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) : 0;
-	return epoll_ctl(w->epfd, events ? EPOLL_CTL_MOD : EPOLL_CTL_DEL, fd, &ev);
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Edges need no change of interest; close() drops the registration once
+ * the last descriptor for the socket is gone (no EPOLL_CTL_DEL). */
+void waiter_want(struct waiter *w, int fd, unsigned events)
+{
+	(void)w, (void)fd, (void)events;
+}
+
+void waiter_forget(struct waiter *w, int fd)
+{
+	(void)w, (void)fd;
 }
 
 int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
@@ -46,7 +55,7 @@ int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout
 	n = epoll_wait(w->epfd, w->ready, max, timeout_ms);
 	for (i = 0; i < n; i++) {
 		unsigned e = w->ready[i].events;
-		out[i].fd = w->ready[i].data.fd;
+		out[i].tag = w->ready[i].data.u64;
 		out[i].events = (e & (EPOLLIN | EPOLLHUP | EPOLLERR) ? WAIT_READ : 0) |
 				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? WAIT_WRITE : 0);
 	}

@@ -1,4 +1,4 @@
-/* waiter_kqueue.c - the waiter on BSD/macOS kqueue, level-triggered. */
+/* waiter_kqueue.c - the waiter on BSD/macOS kqueue, edge-triggered (EV_CLEAR). */
 #include <stdlib.h>
 #include <sys/event.h>
 #include <time.h>
@@ -23,16 +23,26 @@ struct waiter *waiter_create(int max_fds)
 	return w;
 }
 
-int waiter_set(struct waiter *w, int fd, unsigned old, unsigned events)
+/* Both filters in one kevent() call; udata carries the tag (64-bit
+ * pointers on every platform this file is built for). */
+int waiter_add(struct waiter *w, int fd, uint64_t tag)
 {
 	struct kevent changes[2];
-	int n = 0;
 
-	if ((old ^ events) & WAIT_READ)
-		EV_SET(&changes[n++], fd, EVFILT_READ, events & WAIT_READ ? EV_ADD : EV_DELETE, 0, 0, NULL);
-	if ((old ^ events) & WAIT_WRITE)
-		EV_SET(&changes[n++], fd, EVFILT_WRITE, events & WAIT_WRITE ? EV_ADD : EV_DELETE, 0, 0, NULL);
-	return n ? kevent(w->kq, changes, n, NULL, 0, NULL) : 0;
+	EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_CLEAR, 0, 0, (void *)(uintptr_t)tag);
+	EV_SET(&changes[1], fd, EVFILT_WRITE, EV_ADD | EV_CLEAR, 0, 0, (void *)(uintptr_t)tag);
+	return kevent(w->kq, changes, 2, NULL, 0, NULL);
+}
+
+/* Edges need no change of interest; close() removes both filters. */
+void waiter_want(struct waiter *w, int fd, unsigned events)
+{
+	(void)w, (void)fd, (void)events;
+}
+
+void waiter_forget(struct waiter *w, int fd)
+{
+	(void)w, (void)fd;
 }
 
 int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
@@ -49,7 +59,7 @@ int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout
 	}
 	n = kevent(w->kq, NULL, 0, w->ready, max, timeout_ms < 0 ? NULL : &ts);
 	for (i = 0; i < n; i++) {
-		out[i].fd = (int)w->ready[i].ident;
+		out[i].tag = (uint64_t)(uintptr_t)w->ready[i].udata;
 		out[i].events = w->ready[i].flags & (EV_EOF | EV_ERROR) ? WAIT_READ | WAIT_WRITE
 				: w->ready[i].filter == EVFILT_READ ? WAIT_READ : WAIT_WRITE;
 	}

@@ -155,21 +155,24 @@ pipeline_close_on_2nd='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP
 }
 
 @test "EINTR storm: 100 SIGUSR1 a second under load, no failed request" {
-	local storm
+	local storm fetches
 	start -t 5
 	echo "http://127.0.0.1:$PORT/delay/1" >"$BATS_TEST_TMPDIR/urls"
 	echo "http://127.0.0.1:$PORT/" >>"$BATS_TEST_TMPDIR/urls"
 	(for _ in $(seq 200); do kill -USR1 "$SERVER_PID" || exit 0; sleep 0.01; done) &
 	storm=$!
 	BACKGROUND_PIDS+=("$storm")
-	run "$BUILD/bin/http_load" -parallel 10 -seconds 2 -timeout 5 "$BATS_TEST_TMPDIR/urls"
+	run "$BUILD/bin/http_load" -parallel 10 -seconds 2 -timeout 5 -csv "$BATS_TEST_TMPDIR/urls"
 	wait "$storm" || true
 	echo "$output"
-	[[ "$output" == *" fetches, "* ]]
-	[[ "$output" != *"errors"* ]]
-	[[ "$output" != *"timeouts"* ]]
-	[[ "$output" != *"bad "* ]]
-	[ -z "$(printf '%s\n' "$output" | grep 'code ' | grep -v 'code 200')" ]
+	# Every fetch started in the window either completed with a 200 or
+	# was still in flight at its end: http_load counts a dropped, reset or
+	# cut-short request as a failure, and -csv's errors field sums them.
+	fetches=$(grep '^csv,' <<<"$output" | cut -d, -f2)
+	[ "$fetches" -gt 0 ]
+	[ "$(grep '^csv,' <<<"$output" | cut -d, -f12)" = 0 ] # errors: failures, non-2xx, bad lengths
+	[[ "$output" == *"  code 200 -- $fetches"* ]]
+	[ "$(grep -c '^  code ' <<<"$output")" -eq 1 ]
 	# The handler ran (it prints the counters) and nothing was lost.
 	[ "$(grep -c ': accepted [0-9]*, requests' "$SERVER_LOG")" -ge 100 ]
 }
