@@ -18,25 +18,28 @@
 
 #include "loop.h"
 
-static fd_set want_read, want_write;
-static int max_fd = -1;
+struct select_set {
+	fd_set want_read, want_write;
+	int max_fd;
+};
 
-static int select_watch(void *unused, int fd, unsigned old, unsigned interest)
+static int select_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
-	(void)unused;
+	struct select_set *ss = poller;
+
 	(void)old;
 	if (fd >= FD_SETSIZE) {
 		errno = EMFILE; /* beyond what an fd_set can hold */
 		return -1;
 	}
-	FD_CLR(fd, &want_read);
-	FD_CLR(fd, &want_write);
+	FD_CLR(fd, &ss->want_read);
+	FD_CLR(fd, &ss->want_write);
 	if (interest & WATCH_READ)
-		FD_SET(fd, &want_read);
+		FD_SET(fd, &ss->want_read);
 	if (interest & WATCH_WRITE)
-		FD_SET(fd, &want_write);
-	if ((interest & (WATCH_READ | WATCH_WRITE)) && fd > max_fd)
-		max_fd = fd;
+		FD_SET(fd, &ss->want_write);
+	if ((interest & (WATCH_READ | WATCH_WRITE)) && fd > ss->max_fd)
+		ss->max_fd = fd;
 	return 0;
 }
 
@@ -51,30 +54,32 @@ static struct timeval *as_timeval(int ms, struct timeval *tv)
 
 int main(int argc, char **argv)
 {
+	struct select_set ss = {.max_fd = -1};
 	struct server s;
 	struct loop *loop;
 
 	server_start(&s, "select", argc, argv, true, NULL);
-	FD_ZERO(&want_read);
-	FD_ZERO(&want_write);
-	loop = loop_create(&s, CONN_LEVEL, select_watch, NULL);
+	FD_ZERO(&ss.want_read);
+	FD_ZERO(&ss.want_write);
+	loop = loop_create(&s, CONN_LEVEL, select_watch, &ss);
 	while (loop_running(loop)) {
 		fd_set readable, writable;
 		struct timeval tv;
 		int fd, ready;
 
-		while (max_fd >= 0 && !FD_ISSET(max_fd, &want_read) && !FD_ISSET(max_fd, &want_write))
-			max_fd--;
-		readable = want_read; /* select overwrites what it is given */
-		writable = want_write;
-		ready = select(max_fd + 1, &readable, &writable, NULL,
+		while (ss.max_fd >= 0 && !FD_ISSET(ss.max_fd, &ss.want_read) &&
+		       !FD_ISSET(ss.max_fd, &ss.want_write))
+			ss.max_fd--;
+		readable = ss.want_read; /* select overwrites what it is given */
+		writable = ss.want_write;
+		ready = select(ss.max_fd + 1, &readable, &writable, NULL,
 			       as_timeval(loop_timeout_ms(loop), &tv));
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue; /* never restarted, even with SA_RESTART: signal(7) */
 			err(1, "select");
 		}
-		for (fd = 0; fd <= max_fd && ready > 0; fd++) {
+		for (fd = 0; fd <= ss.max_fd && ready > 0; fd++) {
 			unsigned events = (FD_ISSET(fd, &readable) ? CONN_READABLE : 0) |
 					  (FD_ISSET(fd, &writable) ? CONN_WRITABLE : 0);
 			if (events == 0)

@@ -9,9 +9,9 @@
  * them over with the next wait, where epoll needs one epoll_ctl() per change.
  *
  * Linux has no kqueue. There the Makefile builds this same file against
- * libkqueue if pkg-config finds it, else against linux/kqueue_epoll.c, a
- * small layer implementing just this subset on epoll; the start-up line and
- * /stats then say "kqueue (emulated on epoll)".
+ * linux/kqueue_epoll.c, a small layer implementing just this subset on
+ * epoll; the start-up line and /stats then say "kqueue (emulated on
+ * epoll)". (Not libkqueue: see README.md for why.)
  */
 #include <err.h>
 #include <errno.h>
@@ -29,44 +29,68 @@
 #define MAX_EVENTS 256
 #define MAX_CHANGES 256
 
-static int kq;
-static struct kevent changes[MAX_CHANGES];
-static int change_count;
+/* The kqueue, the changes queued for the next kevent(), and descriptors
+ * whose change failed in an early flush (told to their connections after
+ * the next wait). */
+struct kqueue_set {
+	int kq;
+	struct kevent changes[MAX_CHANGES];
+	int change_count;
+	int failed[MAX_CHANGES];
+	int failed_count;
+};
 
-static int flush_changes(void)
+/* The change list is full before the next wait: apply it now. With no
+ * event list, kevent() would stop at the first change that fails, drop the
+ * rest of the batch (other connections' changes) and fail the call for
+ * whoever happened to trigger the flush. EV_RECEIPT makes every change
+ * answer for itself, so one failure touches only its own descriptor. */
+static void flush_changes(struct kqueue_set *ks)
 {
-	int rc = kevent(kq, changes, change_count, NULL, 0, NULL);
+	struct kevent receipts[MAX_CHANGES];
+	int i, n;
 
-	change_count = 0;
-	return rc;
+	for (i = 0; i < ks->change_count; i++)
+		ks->changes[i].flags |= EV_RECEIPT;
+	n = kevent(ks->kq, ks->changes, ks->change_count, receipts, ks->change_count, NULL);
+	ks->change_count = 0;
+	for (i = 0; i < n; i++)
+		if ((receipts[i].flags & EV_ERROR) && receipts[i].data != 0 && ks->failed_count < MAX_CHANGES)
+			ks->failed[ks->failed_count++] = (int)receipts[i].ident;
 }
 
-/* close() removes a descriptor's filters; a queued change must not outlive
- * it, or it would land on whatever reuses the number. */
-static void forget_changes(int fd)
+/* close() removes a descriptor's filters; a queued change (or a failure
+ * not yet reported) must not outlive it, or it would land on whatever
+ * reuses the number. */
+static void forget_changes(struct kqueue_set *ks, int fd)
 {
 	int i, kept = 0;
 
-	for (i = 0; i < change_count; i++)
-		if (changes[i].ident != (uintptr_t)fd)
-			changes[kept++] = changes[i];
-	change_count = kept;
+	for (i = 0; i < ks->change_count; i++)
+		if (ks->changes[i].ident != (uintptr_t)fd)
+			ks->changes[kept++] = ks->changes[i];
+	ks->change_count = kept;
+	for (i = kept = 0; i < ks->failed_count; i++)
+		if (ks->failed[i] != fd)
+			ks->failed[kept++] = ks->failed[i];
+	ks->failed_count = kept;
 }
 
-static int kqueue_watch(void *unused, int fd, unsigned old, unsigned interest)
+static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
-	(void)unused;
+	struct kqueue_set *ks = poller;
+
 	if (interest & WATCH_CLOSING) {
-		forget_changes(fd);
+		forget_changes(ks, fd);
 		return 0;
 	}
-	if (change_count + 2 > MAX_CHANGES && flush_changes() < 0)
-		return -1;
+	if (ks->change_count + 2 > MAX_CHANGES)
+		flush_changes(ks);
 	if ((old ^ interest) & WATCH_READ)
-		EV_SET(&changes[change_count++], fd, EVFILT_READ,
+		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_READ,
 		       interest & WATCH_READ ? EV_ADD : EV_DELETE, 0, 0, NULL);
 	if ((old ^ interest) & WATCH_WRITE)
-		EV_SET(&changes[change_count++], fd, EVFILT_WRITE,
+		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_WRITE,
 		       interest & WATCH_WRITE ? EV_ADD : EV_DELETE, 0, 0, NULL);
 	return 0;
 }
@@ -83,23 +107,24 @@ static struct timespec *as_timespec(int ms, struct timespec *ts)
 int main(int argc, char **argv)
 {
 	static struct log_limit change_failures;
+	static struct kqueue_set ks; /* 6 KiB: not on the stack */
 	struct kevent events[MAX_EVENTS];
 	struct server s;
 	struct loop *loop;
 
 	server_start(&s, KQUEUE_IMPLEMENTATION, argc, argv, true, NULL);
-	kq = kqueue();
-	if (kq < 0)
+	ks.kq = kqueue();
+	if (ks.kq < 0)
 		err(1, "kqueue");
-	loop = loop_create(&s, CONN_LEVEL, kqueue_watch, NULL);
+	loop = loop_create(&s, CONN_LEVEL, kqueue_watch, &ks);
 	while (loop_running(loop)) {
 		struct timespec ts;
-		int i, ready = kevent(kq, changes, change_count, events, MAX_EVENTS,
+		int i, ready = kevent(ks.kq, ks.changes, ks.change_count, events, MAX_EVENTS,
 				      as_timespec(loop_timeout_ms(loop), &ts));
 
 		/* The changes were applied before the wait began, even if the
 		 * wait was then interrupted. */
-		change_count = 0;
+		ks.change_count = 0;
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
@@ -117,10 +142,15 @@ int main(int argc, char **argv)
 			}
 			loop_ready(loop, fd, events[i].filter == EVFILT_READ ? CONN_READABLE : CONN_WRITABLE);
 		}
+		while (ks.failed_count > 0) {
+			int fd = ks.failed[--ks.failed_count];
+			log_warn_limited(&change_failures, "kevent change on fd %d failed", fd);
+			loop_ready(loop, fd, CONN_READABLE | CONN_WRITABLE);
+		}
 		loop_expire(loop);
 	}
 	loop_destroy(loop);
-	close(kq);
+	close(ks.kq);
 	server_finish(&s);
 	return 0;
 }

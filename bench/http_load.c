@@ -270,6 +270,7 @@ static void parse_args(int argc, char **argv)
 			usage(stderr);
 			exit(1);
 		}
+		/* clang-format off: one flag per line reads as a table */
 		if (!strcmp(flag, "checksum")) opt.checksum = true;
 		else if (!strcmp(flag, "throttle")) opt.throttle = 3360;
 		else if (!strcmp(flag, "Throttle")) {
@@ -295,6 +296,7 @@ static void parse_args(int argc, char **argv)
 		else if (!strcmp(flag, "csv")) opt.csv = true;
 		else if (!strcmp(flag, "version")) { printf("http_load %s\n", VERSION); exit(0); }
 		else if (!strcmp(flag, "help")) { help(); exit(0); }
+		/* clang-format on */
 	}
 	if ((opt.parallel == 0) == (opt.rate == 0) || (opt.fetches == 0) == (opt.seconds == 0) ||
 	    opt.url_file == NULL || (opt.jitter && opt.rate == 0)) {

@@ -47,7 +47,7 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms)
 	if (mode == CONN_BLOCKING) {
 		/* The kernel enforces idle timeouts for blocking reads and writes. */
 		net_set_timeouts(fd, idle_ms, idle_ms);
-		c->rcvtimeo_ms = idle_ms;
+		c->rcvtimeo_ms = c->sndtimeo_ms = idle_ms;
 	}
 	stats_add(STAT_ACCEPTED, 1);
 	stats_add(STAT_OPEN, 1);
@@ -153,6 +153,17 @@ static bool parse_request(struct conn *c)
 		c->in_start = c->in_end;
 		c->unread_input = true;
 		c->input_budget = 0;
+	} else if (req.expect_continue && req.content_length > 0) {
+		/* The client holds its body back until it hears from us (RFC
+		 * 9110 section 10.1.1), and no route reads a body: the final
+		 * answer is known now. Send it, and close, since whether the
+		 * body follows anyway is the client's choice; the lingering
+		 * close drains it if it does. */
+		c->requests++;
+		respond_to_request(&req, false, out_area(c), &c->reply);
+		c->in_start = c->in_end;
+		c->unread_input = true;
+		c->input_budget = 0;
 	} else {
 		c->requests++;
 		respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
@@ -201,18 +212,24 @@ static void deadline_passed(struct conn *c)
 	}
 }
 
-/* Blocking mode: while a head is arriving (or while lingering), the read
- * timeout is whatever is left of the deadline, so a trickler is cut off on
- * time here too. Between requests it is simply the idle timeout. */
-static void bound_blocking_read(struct conn *c)
+/* Blocking mode: the kernel's SO_RCVTIMEO/SO_SNDTIMEO count from the start
+ * of each call. While a head is arriving (or while lingering), and after a
+ * signal interrupted a call, the timeouts are whatever is left of the
+ * deadline: otherwise a trickler, or a signal every few hundred ms, would
+ * start the full idle time again on every call and never be cut off.
+ * Otherwise they are simply the idle timeout (one setsockopt pair per
+ * change, not per call). */
+static void bound_blocking_io(struct conn *c)
 {
 	uint64_t now = timer_now_ms();
-	unsigned want = c->idle_ms;
+	unsigned left = c->deadline_ms > now ? (unsigned)(c->deadline_ms - now) : 1;
+	unsigned rcv = c->head_started || c->state == CONN_LINGER || c->interrupted ? left : c->idle_ms;
+	unsigned snd = c->interrupted ? left : c->idle_ms;
 
-	if (c->head_started || c->state == CONN_LINGER)
-		want = c->deadline_ms > now ? (unsigned)(c->deadline_ms - now) : 1;
-	if (want != c->rcvtimeo_ms && net_set_timeouts(c->fd, want, c->idle_ms) == 0)
-		c->rcvtimeo_ms = want;
+	if ((rcv != c->rcvtimeo_ms || snd != c->sndtimeo_ms) && net_set_timeouts(c->fd, rcv, snd) == 0) {
+		c->rcvtimeo_ms = rcv;
+		c->sndtimeo_ms = snd;
+	}
 }
 
 static bool read_failed(struct conn *c, int error)
@@ -223,6 +240,7 @@ static bool read_failed(struct conn *c, int error)
 		 * ready); a stop request ends the connection. */
 		if (net_stop_requested())
 			c->state = CONN_CLOSED;
+		c->interrupted = true;
 		return true;
 	case EAGAIN:
 #if EWOULDBLOCK != EAGAIN
@@ -247,6 +265,7 @@ static bool read_failed(struct conn *c, int error)
 
 static bool read_input(struct conn *c)
 {
+	size_t room;
 	ssize_t n;
 
 	if (!c->can_read)
@@ -265,18 +284,27 @@ static bool read_input(struct conn *c)
 		c->in_end -= c->in_start;
 		c->in_start = 0;
 	}
+	room = HTTP_MAX_HEAD - c->in_end;
+	if (room == 0) {
+		/* The parser gives a verdict before a head can fill the buffer
+		 * (http.h). A read of 0 bytes would return 0, which reads as the
+		 * client leaving: never issue one. */
+		close_for(c, STAT_ERRORS);
+		return true;
+	}
 	if (c->mode == CONN_BLOCKING)
-		bound_blocking_read(c);
-	n = read(c->fd, c->buf + c->in_end, HTTP_MAX_HEAD - c->in_end);
+		bound_blocking_io(c);
+	n = read(c->fd, c->buf + c->in_end, room);
 	if (n < 0)
 		return read_failed(c, errno);
+	c->interrupted = false;
 	if (n == 0) {
 		/* The client closed. Mid-request or not, there is nobody left
 		 * to answer. */
 		c->state = CONN_CLOSED;
 		return true;
 	}
-	if (c->mode == CONN_LEVEL || c->mode == CONN_EDGE_READ_ONCE)
+	if (c->mode == CONN_LEVEL)
 		c->can_read = false;
 	if (c->state == CONN_LINGER) {
 		c->input_budget = (uint64_t)n < c->input_budget ? c->input_budget - (uint64_t)n : 0;
@@ -327,11 +355,14 @@ static bool write_output(struct conn *c)
 		net_set_nodelay(c->fd);
 		c->nodelay = true;
 	}
+	if (c->mode == CONN_BLOCKING)
+		bound_blocking_io(c);
 	n = writev(c->fd, iov, iovcnt);
 	if (n < 0) {
 		if (errno == EINTR) {
 			if (net_stop_requested())
 				c->state = CONN_CLOSED;
+			c->interrupted = true;
 			return true;
 		}
 		if ((errno == EAGAIN || errno == EWOULDBLOCK) && c->mode != CONN_BLOCKING) {
@@ -342,6 +373,7 @@ static bool write_output(struct conn *c)
 		close_for(c, errno == EAGAIN || errno == EWOULDBLOCK ? STAT_TIMEOUTS : STAT_ERRORS);
 		return true;
 	}
+	c->interrupted = false;
 	sent_from_out = (size_t)n < out_len ? (size_t)n : out_len;
 	c->out_start += sent_from_out;
 	c->pattern_sent += (size_t)n - sent_from_out;
@@ -375,16 +407,43 @@ static bool step(struct conn *c)
 	return false;
 }
 
+/* The budget of one event is spent and there may be more to do. An
+ * edge-triggered loop will not report the socket again (no new edge), and
+ * no loop reports requests already read into the buffer: the connection
+ * asks to be called back at once. A deadline of "now" in the loop's timer
+ * heap makes the next wait return at once and, after the other ready
+ * descriptors, calls it again. */
+static void yield(struct conn *c)
+{
+	stats_add(STAT_YIELDS, 1);
+	c->yielded = true;
+	c->yielded_deadline = c->deadline_ms;
+	c->deadline_ms = timer_now_ms();
+}
+
 enum conn_want conn_on_event(struct conn *c, unsigned events)
 {
+	unsigned steps = 0;
+
 	if (events & CONN_READABLE)
 		c->can_read = true;
 	if (events & CONN_WRITABLE)
 		c->can_write = true;
+	if (c->yielded) {
+		c->yielded = false;
+		c->deadline_ms = c->yielded_deadline;
+	}
 	if (timer_now_ms() >= c->deadline_ms)
 		deadline_passed(c);
-	while (step(c))
-		;
+	while (step(c)) {
+		/* One fast client must not hold a one-thread loop for the whole
+		 * of a 64 MiB answer: a bounded share per event. (Blocking
+		 * models are one client per process or thread anyway.) */
+		if (c->mode != CONN_BLOCKING && ++steps == CONN_STEPS_PER_EVENT && c->state != CONN_CLOSED) {
+			yield(c);
+			break;
+		}
+	}
 	switch (c->state) {
 	case CONN_WRITE:
 		return CONN_WANT_WRITE;

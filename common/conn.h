@@ -28,6 +28,10 @@
  * lingering_timeout is 5 s, lingering_time 30 s; we are a lab). */
 #define CONN_LINGER_MS 2000
 #define CONN_LINGER_MAX_BYTES (4u * 1024 * 1024)
+/* Reads or writes one connection may do per event in an event loop before
+ * the others get their turn: about 1 MiB of a /bytes answer (a write takes
+ * up to 64 KiB of it). nginx and libev bound their loops the same way. */
+#define CONN_STEPS_PER_EVENT 16
 
 /* How the caller waits. It decides how far a connection goes per event. */
 enum conn_mode {
@@ -36,8 +40,6 @@ enum conn_mode {
 			  the loop reports the socket again while data remains */
 	CONN_EDGE,     /* edge-triggered: read and write until EAGAIN, or the
 			  next edge never comes */
-	CONN_EDGE_READ_ONCE, /* the classic edge-triggered bug, on purpose: one
-				read per event (06_epoll -1 shows the stall) */
 };
 
 enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_DONE };
@@ -67,6 +69,10 @@ struct conn {
 	unsigned idle_ms;
 	unsigned requests;
 	unsigned rcvtimeo_ms;     /* blocking mode: the SO_RCVTIMEO in force */
+	unsigned sndtimeo_ms;     /* blocking mode: the SO_SNDTIMEO in force */
+	bool interrupted;         /* blocking mode: a signal cut the last call short */
+	bool yielded;             /* event loops: stopped at its budget, to be called back */
+	uint64_t yielded_deadline; /* the real deadline while yielded */
 	/* NULL while idle, so 10,000 idle connections cost ~10,000 structs:
 	 * input (HTTP_MAX_HEAD) followed by output (RESPOND_OUT_CAP). */
 	char *buf;

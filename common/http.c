@@ -11,7 +11,6 @@
 
 /* RFC 9112 section 2.2 says a server SHOULD ignore at least one empty line
  * before a request line. We ignore a few, then call it garbage. */
-#define MAX_LEADING_EMPTY_LINES 4
 
 struct field_facts {
 	int host_count;
@@ -21,6 +20,7 @@ struct field_facts {
 	uint64_t content_length;
 	bool close;
 	bool keep_alive;
+	bool expect_continue;
 };
 
 /* RFC 9110 section 5.6.2: tchar. */
@@ -77,7 +77,7 @@ static long skip_leading_empty_lines(const char *buf, size_t len)
 			i += 2;
 		else
 			return (long)i;
-		if (++lines > MAX_LEADING_EMPTY_LINES)
+		if (++lines > HTTP_MAX_LEADING_EMPTY_LINES)
 			return -1;
 	}
 }
@@ -242,6 +242,9 @@ static int parse_field_line(const char *line, size_t len, struct field_facts *f)
 		f->transfer_encoding = true;
 	else if (equals_ignore_case(line, name_len, "connection"))
 		note_connection(value, (size_t)(value_end - value), f);
+	else if (equals_ignore_case(line, name_len, "expect") &&
+		 equals_ignore_case(value, (size_t)(value_end - value), "100-continue"))
+		f->expect_continue = true;
 	return 0;
 }
 
@@ -284,6 +287,7 @@ static int judge_fields(const struct field_facts *f, struct http_request *req)
 	if (f->content_length > HTTP_MAX_BODY)
 		return -413;
 	req->content_length = f->content_length;
+	req->expect_continue = f->expect_continue && req->minor_version == 1;
 	if (req->minor_version == 0)
 		req->keep_alive = f->keep_alive && !f->close;
 	else
@@ -311,7 +315,10 @@ static bool bad_method_so_far(const char *p, size_t n)
 
 /* The early errors: a request line that is already bad, or limits already
  * exceeded, before the head is complete. Refusing early means a client cannot
- * make us wait for a head we will refuse anyway. */
+ * make us wait for a head we will refuse anyway. A limit *reached* by an
+ * unfinished head is exceeded already: whatever completes it adds at least
+ * one byte. That is what lets a buffer of HTTP_MAX_HEAD bytes never fill
+ * without a verdict. */
 static int judge_partial_head(const char *p, size_t n, struct http_request *req)
 {
 	/* This runs on every read of a head that is still arriving: look for
@@ -323,14 +330,14 @@ static int judge_partial_head(const char *p, size_t n, struct http_request *req)
 	if (bad_method_so_far(p, n))
 		return -400;
 	if (lf == NULL)
-		return n > HTTP_MAX_REQUEST_LINE ? -414 : HTTP_INCOMPLETE;
+		return n >= HTTP_MAX_REQUEST_LINE ? -414 : HTTP_INCOMPLETE;
 	line_len = (size_t)(lf - p) + 1;
 	if (line_len > HTTP_MAX_REQUEST_LINE)
 		return -414;
 	rc = parse_request_line(p, line_len, req);
 	if (rc != 0)
 		return rc;
-	if (n - line_len > HTTP_MAX_HEADER_BYTES)
+	if (n - line_len >= HTTP_MAX_HEADER_BYTES)
 		return -431;
 	return HTTP_INCOMPLETE;
 }

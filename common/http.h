@@ -21,9 +21,14 @@
 /* Header fields after the request line. nginx's large_client_header_buffers
  * default is 8 KiB as well; more gets 431. */
 #define HTTP_MAX_HEADER_BYTES 8192
-/* A head that fits both limits fits here, so an input buffer of this size can
- * never fill up without the parser either succeeding or refusing. */
-#define HTTP_MAX_HEAD (HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES)
+/* Empty lines a client may send before a request line (RFC 9112 section
+ * 2.2 asks servers to ignore at least one); more is a 400. */
+#define HTTP_MAX_LEADING_EMPTY_LINES 4
+/* A head that fits every limit fits here, leading empty lines included, and
+ * a partial head that has filled it already breaks one (the parser refuses
+ * it at once, see judge_partial_head): an input buffer of this size never
+ * fills up without the parser either succeeding or refusing. */
+#define HTTP_MAX_HEAD (2 * HTTP_MAX_LEADING_EMPTY_LINES + HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES)
 /* Counting fields bounds the parse work as well as the bytes. */
 #define HTTP_MAX_HEADERS 100
 /* Request bodies are read and thrown away (no route uses one); beyond this we
@@ -41,6 +46,7 @@ struct http_request {
 	int minor_version;       /* 0 for HTTP/1.0, 1 for HTTP/1.1 and later 1.x */
 	bool keep_alive;         /* the client's wish, from version and Connection */
 	uint64_t content_length; /* body bytes that follow the head */
+	bool expect_continue;    /* Expect: 100-continue: the client waits to send its body */
 };
 
 /*

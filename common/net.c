@@ -202,12 +202,35 @@ static int accept_with_flags(int listen_fd, bool nonblocking)
 #endif
 }
 
+/* A blocking accept() cannot see a stop signal that arrived just before
+ * it: the handler has already run, and accept() would block until the next
+ * client. The handler also writes to the wake pipe, so waiting in poll()
+ * on the listening socket and the pipe together closes that window. */
+static bool wait_for_client(int listen_fd)
+{
+	struct pollfd fds[2] = {{listen_fd, POLLIN, 0}, {wake_pipe[0], POLLIN, 0}};
+
+	while (poll(fds, wake_pipe[0] >= 0 ? 2 : 1, -1) < 0) {
+		if (errno != EINTR)
+			return true; /* let accept() itself say what is wrong */
+		if (net_stop_requested())
+			return false;
+	}
+	return !net_stop_requested();
+}
+
 int net_accept(int listen_fd, bool nonblocking)
 {
 	static struct log_limit limit;
 
 	for (;;) {
-		int fd = accept_with_flags(listen_fd, nonblocking);
+		int fd;
+
+		if (!nonblocking && !wait_for_client(listen_fd)) {
+			errno = EINTR;
+			return -1;
+		}
+		fd = accept_with_flags(listen_fd, nonblocking);
 
 		if (fd >= 0) {
 			tune_connection(fd);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 static const char *const counter_names[STAT_COUNT] = {
-	"accepted", "requests", "open", "errors", "timeouts", "refused",
+	"accepted", "requests", "open", "errors", "timeouts", "refused", "yields",
 };
 
 /* Lock-free atomics in a MAP_SHARED page work across fork(): every process

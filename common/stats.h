@@ -17,6 +17,8 @@ enum stat_counter {
 	STAT_ERRORS,    /* bad requests, I/O errors, failed fork/thread */
 	STAT_TIMEOUTS,  /* connections closed for idling or trickling */
 	STAT_REFUSED,   /* connections closed at once: no descriptor or slot */
+	STAT_YIELDS,    /* event loops: a connection used up its work budget for
+			   one event and let the others go first (conn.c) */
 	STAT_COUNT
 };
 

@@ -59,9 +59,35 @@ teardown() {
 	awk -v t="${lines[1]}" 'BEGIN { exit !(t >= 0.19) }'
 }
 
-@test "GET /spin/2000 answers after burning CPU" {
-	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/spin/2000"
-	[ "$output" = "Hello, World!" ]
+# server_cpu_ms: the server's CPU time so far, reaped children included
+# (02_fork burns /spin in a child); empty where /proc is missing.
+server_cpu_ms() {
+	[ -r "/proc/$SERVER_PID/stat" ] || return 0
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13 + $14 + $15) * 1000 / hz) }' "/proc/$SERVER_PID/stat"
+}
+
+@test "GET /spin/200000 answers after burning 200 ms of CPU" {
+	local before after
+	before=$(server_cpu_ms)
+	run curl -sS --max-time 5 -w '%{time_total}' "http://127.0.0.1:$PORT/spin/200000"
+	[ "${lines[0]}" = "Hello, World!" ]
+	awk -v t="${lines[1]}" 'BEGIN { exit !(t >= 0.19) }'
+	if [ -n "$before" ]; then
+		# spent on the CPU, not asleep (generous: clock ticks are 10 ms)
+		wait_until 2 'after=$(server_cpu_ms); test "$after" -ge $((before + 150))'
+	fi
+}
+
+@test "four /spin at once all answer (and share nothing: TSan runs this on 03_thread)" {
+	local i pids=()
+	for i in 1 2 3 4; do
+		curl -sS --max-time 10 "http://127.0.0.1:$PORT/spin/50000" >"$BATS_TEST_TMPDIR/spin$i" &
+		pids+=("$!")
+	done
+	wait "${pids[@]}"
+	for i in 1 2 3 4; do
+		[ "$(cat "$BATS_TEST_TMPDIR/spin$i")" = "Hello, World!" ]
+	done
 }
 
 @test "GET /stats reports the model and counters that move" {
@@ -69,7 +95,7 @@ teardown() {
 	curl -sS --max-time 5 "http://127.0.0.1:$PORT/" >/dev/null
 	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/stats"
 	[[ "$output" == *"model: ${MODEL#*_}"* ]]
-	for name in accepted requests open errors timeouts refused; do
+	for name in accepted requests open errors timeouts refused yields; do
 		[[ "$output" == *"$name: "* ]]
 	done
 	before=$(stat_value requests)
@@ -120,6 +146,36 @@ teardown() {
 	[[ "$output" == "HTTP/1.1 431 "* ]]
 	run raw 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n'
 	[[ "$output" == "HTTP/1.1 413 "* ]]
+}
+
+@test "a head that fills the input buffer: the largest allowed is answered, one byte more is 431" {
+	local path big
+	# A request line of exactly 8,192 bytes ("GET /" + 8,176 + " HTTP/1.1\r\n")
+	# and header bytes of exactly 8,192, blank line included: the largest head
+	# the limits allow. The client half-closes after sending.
+	path=$(head -c 8176 /dev/zero | tr '\0' a)
+	big=$(head -c 8176 /dev/zero | tr '\0' b)
+	run raw "GET /$path HTTP/1.1\\r\\nHost: t\\r\\nX: $big\\r\\n\\r\\n" -H -t 5000
+	[ "$(printf '%s' "$output" | status_lines)" = "404 " ]
+	# One header byte more can never fit: 431 at once, then the close.
+	run raw "GET /$path HTTP/1.1\\r\\nHost: t\\r\\nX: ${big}b\\r\\n\\r\\n" -t 5000
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | status_lines)" = "431 " ]
+}
+
+@test "Expect: 100-continue gets its final answer at once, not after the client gives up waiting" {
+	local got
+	# curl waits --expect100-timeout (5 s) for a 100 before sending the body
+	# anyway; a server that waits for the body answers only after that.
+	head -c 100000 /dev/zero >"$BATS_TEST_TMPDIR/body"
+	got=$(curl -sS -o /dev/null --max-time 20 --expect100-timeout 5 -H 'Expect: 100-continue' \
+		--data-binary @"$BATS_TEST_TMPDIR/body" -w '%{http_code} %{time_total}' "http://127.0.0.1:$PORT/")
+	echo "$got"
+	[ "${got% *}" = 405 ]
+	awk -v t="${got#* }" 'BEGIN { exit !(t < 2.5) }'
+	# and the server is still fine
+	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/"
+	[ "$output" = "Hello, World!" ]
 }
 
 @test "a request body is read and discarded; the next request is answered" {
@@ -190,8 +246,15 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 }
 
 @test "bad input ends one client, never the server" {
-	raw '\x16\x03\x01\x00\xff\x01\x00' >/dev/null || true
-	raw 'GET / HTTP/1.1\r\nHost: t\r\n\r' -H >/dev/null || true
+	# A TLS handshake: one 400, then the server closes (status 0: EOF, not
+	# a reset, not the client's 3 s deadline).
+	run raw '\x16\x03\x01\x00\xff\x01\x00' -t 3000
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | status_lines)" = "400 " ]
+	# Half a head, then the client stops sending: no answer, just the close.
+	run raw 'GET / HTTP/1.1\r\nHost: t\r\n\r' -H -t 3000
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	run curl -sS --max-time 5 "http://127.0.0.1:$PORT/"
 	[ "$output" = "Hello, World!" ]
 	assert_server_healthy

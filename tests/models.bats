@@ -157,6 +157,19 @@ handler_failure_costs_one_client() {
 	[ "$output" = "ok=1 failed=0 ms=${output##*ms=}" ]
 }
 
+@test "06_epoll -e: a 64 MiB answer to a fast reader goes out in bounded shares" {
+	local size
+	start_server 06_epoll -e
+	size=$(curl -sS --max-time 30 -o /dev/null -w '%{size_download}' "http://127.0.0.1:$PORT/bytes/67108864")
+	[ "$size" -eq 67108864 ]
+	# Edge-triggered, the connection writes until EAGAIN; a reader as fast
+	# as the writer never lets it come, and the one-thread loop would serve
+	# nobody else until the whole answer had gone. Past its budget per
+	# event the connection yields, and the loop calls it back after the
+	# others (a level-triggered loop is bounded by the send buffer).
+	[ "$(stat_value yields)" -ge 1 ]
+}
+
 @test "06_epoll -1: reading once per edge stalls on that burst (the bug, on purpose)" {
 	start_server 06_epoll -1
 	run "$CLIENT" parallel "$PORT" 1 / -r 900 -t 1500

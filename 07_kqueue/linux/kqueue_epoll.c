@@ -161,15 +161,23 @@ int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent 
 		return -1;
 	}
 	/* As kqueue does: a failed change goes into the event list with
-	 * EV_ERROR if there is room (and then no waiting), else fails the call. */
+	 * EV_ERROR if there is room (and then no waiting), else fails the call
+	 * and the changes after it are not applied. With EV_RECEIPT every
+	 * change answers so, with data 0 when it worked. */
 	for (i = 0; i < nchanges; i++) {
-		if (apply_change(kq, st, &changelist[i]) == 0)
+		int error = apply_change(kq, st, &changelist[i]) == 0 ? 0 : errno;
+
+		if (error == 0 && !(changelist[i].flags & EV_RECEIPT))
 			continue;
-		if (out == nevents)
+		if (out == nevents) {
+			if (error == 0)
+				continue;
+			errno = error;
 			return -1;
+		}
 		eventlist[out] = changelist[i];
 		eventlist[out].flags = EV_ERROR;
-		eventlist[out++].data = errno;
+		eventlist[out++].data = error;
 	}
 	if (out > 0 || nevents == 0)
 		return out;

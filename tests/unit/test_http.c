@@ -35,6 +35,7 @@ struct parse_case {
 
 #define H11 " HTTP/1.1\r\nHost: a\r\n"
 
+/* clang-format off: one case per line reads as a table */
 static const struct parse_case cases[] = {
 	{"simple HTTP/1.1", "GET /" H11 "\r\n", 0, WHOLE, "GET", "/", 1, true, 0},
 	{"HTTP/1.0 closes by default", "GET / HTTP/1.0\r\n\r\n", 0, WHOLE, "GET", "/", 0, false, 0},
@@ -86,6 +87,7 @@ static const struct parse_case cases[] = {
 	{"Content-Length 2^64", "POST /" H11 "Content-Length: 18446744073709551616\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
 	{"Content-Length too large", "POST /" H11 "Content-Length: 2000000\r\n\r\n", 0, -413, 0, 0, 0, 0, 0},
 };
+/* clang-format on */
 
 static int test_number;
 static int failures;
@@ -335,17 +337,64 @@ static void run_order_cases(void)
 	run_case(&c);
 }
 
+/* The input buffer is HTTP_MAX_HEAD bytes: full, it must hold a verdict,
+ * or a server would ask read() for 0 bytes and take the 0 for the client
+ * leaving. The largest head allowed fills it exactly; one byte more of
+ * header is 431 on the buffer's own bytes, however they arrive. */
+static void run_full_buffer_cases(void)
+{
+	static char exact[HTTP_MAX_HEAD], over[HTTP_MAX_HEAD], line_only[HTTP_MAX_HEAD];
+	static char target[HTTP_MAX_REQUEST_LINE];
+	const size_t lead = 2 * HTTP_MAX_LEADING_EMPTY_LINES;
+	struct parse_case c;
+	size_t n;
+
+	target[0] = '/';
+	memset(target + 1, 'a', HTTP_MAX_REQUEST_LINE - 16); /* "GET " + target + " HTTP/1.1\r\n" */
+
+	/* Leading empty lines, a request line of exactly the maximum, and
+	 * header bytes (blank line included) of exactly the maximum. */
+	for (n = 0; n < lead; n += 2)
+		memcpy(exact + n, "\r\n", 2);
+	n += (size_t)snprintf(exact + n, sizeof(exact) - n, "GET /");
+	memset(exact + n, 'a', lead + HTTP_MAX_REQUEST_LINE - n - 11);
+	n = lead + HTTP_MAX_REQUEST_LINE - 11;
+	memcpy(exact + n, " HTTP/1.1\r\nHost: a\r\nX: ", 23);
+	n += 23;
+	memset(exact + n, 'b', HTTP_MAX_HEAD - n - 4);
+	memcpy(exact + HTTP_MAX_HEAD - 4, "\r\n\r\n", 4);
+	c = (struct parse_case){"full buffer: the largest head allowed fills it exactly", exact,
+				HTTP_MAX_HEAD, WHOLE, "GET", target, 1, true, 0};
+	run_case(&c);
+
+	/* The same with one more header byte: the buffer fills before the
+	 * blank line can arrive. */
+	memcpy(over, exact, HTTP_MAX_HEAD);
+	memcpy(over + HTTP_MAX_HEAD - 4, "b\r\n\r", 4);
+	c = (struct parse_case){"full buffer: one header byte more is 431 without waiting", over,
+				HTTP_MAX_HEAD, -431, 0, 0, 0, 0, 0};
+	run_case(&c);
+
+	/* A request line that never ends within the buffer. */
+	memset(line_only, 'a', sizeof(line_only));
+	memcpy(line_only, "GET /", 5);
+	c = (struct parse_case){"full buffer: a request line with no end is 414", line_only,
+				HTTP_MAX_HEAD, -414, 0, 0, 0, 0, 0};
+	run_case(&c);
+}
+
 int main(void)
 {
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	guard_setup(HTTP_MAX_HEAD * 2);
-	printf("1..%zu\n", n + 6 + 5 + 1 + 3);
+	printf("1..%zu\n", n + 6 + 5 + 1 + 3 + 3);
 	for (i = 0; i < n; i++)
 		run_case(&cases[i]);
 	run_limit_cases();
 	run_head_cases();
 	run_method_cases();
 	run_order_cases();
+	run_full_buffer_cases();
 	return failures ? 1 : 0;
 }

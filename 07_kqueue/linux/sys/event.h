@@ -1,13 +1,15 @@
 /*
  * sys/event.h - NOT THE REAL ONE. The subset of BSD kqueue that 07_kqueue
  * uses, for Linux, implemented on epoll in ../kqueue_epoll.c. The Makefile
- * puts this directory on the include path only on Linux without libkqueue;
+ * puts this directory on the include path only on Linux;
  * on macOS and the BSDs the system's <sys/event.h> is used.
  *
  * What exists: kqueue(); kevent() with EVFILT_READ and EVFILT_WRITE,
- * EV_ADD and EV_DELETE, level-triggered; EV_EOF and EV_ERROR in results;
- * udata. What does not: EV_CLEAR, EV_ONESHOT, EV_ENABLE/EV_DISABLE, other
- * filters (EVFILT_TIMER, EVFILT_SIGNAL...). Constants have the BSD values.
+ * EV_ADD and EV_DELETE, level-triggered; EV_RECEIPT (every change answers
+ * with EV_ERROR and its errno, 0 for success); EV_EOF and EV_ERROR in
+ * results; udata. What does not: EV_CLEAR, EV_ONESHOT, EV_ENABLE/EV_DISABLE,
+ * other filters (EVFILT_TIMER, EVFILT_SIGNAL...). Constants have the BSD
+ * values.
  */
 #ifndef C10K_KQUEUE_ON_EPOLL_H
 #define C10K_KQUEUE_ON_EPOLL_H
@@ -31,6 +33,7 @@ struct kevent {
 
 #define EV_ADD 0x0001
 #define EV_DELETE 0x0002
+#define EV_RECEIPT 0x0040
 #define EV_ERROR 0x4000
 #define EV_EOF 0x8000
 
