@@ -38,7 +38,7 @@ static void reap_children(int sig)
 int main(int argc, char **argv)
 {
 	static struct log_limit fork_failures;
-	struct sigaction on_child = {0};
+	struct sigaction on_child = { 0 };
 	struct server s;
 
 	server_start(&s, "fork", argc, argv, false, NULL);

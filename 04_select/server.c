@@ -54,7 +54,7 @@ static struct timeval *as_timeval(int ms, struct timeval *tv)
 
 int main(int argc, char **argv)
 {
-	struct select_set ss = {.max_fd = -1};
+	struct select_set ss = { .max_fd = -1 };
 	struct server s;
 	struct loop *loop;
 
@@ -84,7 +84,8 @@ int main(int argc, char **argv)
 					  (FD_ISSET(fd, &writable) ? CONN_WRITABLE : 0);
 			if (events == 0)
 				continue;
-			ready -= (events & CONN_READABLE ? 1 : 0) + (events & CONN_WRITABLE ? 1 : 0);
+			ready -=
+			    (events & CONN_READABLE ? 1 : 0) + (events & CONN_WRITABLE ? 1 : 0);
 			loop_ready(loop, fd, events);
 		}
 		loop_expire(loop);

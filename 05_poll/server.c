@@ -51,15 +51,15 @@ static bool grow(struct poll_set *ps, int fd)
 static int poll_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
 	struct poll_set *ps = poller;
-	short events = (short)((interest & WATCH_READ ? POLLIN : 0) |
-			       (interest & WATCH_WRITE ? POLLOUT : 0));
+	short events =
+	    (short)((interest & WATCH_READ ? POLLIN : 0) | (interest & WATCH_WRITE ? POLLOUT : 0));
 	struct pollfd *entry;
 
 	if (old == 0) {
 		if (!grow(ps, fd))
 			return -1;
 		ps->slot_of[fd] = ps->len;
-		ps->fds[ps->len++] = (struct pollfd){.fd = fd, .events = events};
+		ps->fds[ps->len++] = (struct pollfd){ .fd = fd, .events = events };
 		return 0;
 	}
 	entry = &ps->fds[ps->slot_of[fd]];
@@ -88,7 +88,7 @@ static void compact(struct poll_set *ps)
 
 int main(int argc, char **argv)
 {
-	struct poll_set ps = {0};
+	struct poll_set ps = { 0 };
 	struct server s;
 	struct loop *loop;
 
@@ -110,9 +110,10 @@ int main(int argc, char **argv)
 			ready--;
 			if (p.fd < 0)
 				continue; /* removed earlier in this pass */
-			loop_ready(loop, p.fd,
-				   (p.revents & (POLLIN | POLLHUP | POLLERR) ? CONN_READABLE : 0) |
-				   (p.revents & (POLLOUT | POLLHUP | POLLERR) ? CONN_WRITABLE : 0));
+			loop_ready(
+			    loop, p.fd,
+			    (p.revents & (POLLIN | POLLHUP | POLLERR) ? CONN_READABLE : 0) |
+				(p.revents & (POLLOUT | POLLHUP | POLLERR) ? CONN_WRITABLE : 0));
 		}
 		if (ps.has_holes)
 			compact(&ps);

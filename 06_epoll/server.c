@@ -45,7 +45,7 @@ static bool epoll_flag(int letter, const char *arg)
 static int epoll_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
 	struct epoll_set *es = poller;
-	struct epoll_event ev = {.data.fd = fd};
+	struct epoll_event ev = { .data.fd = fd };
 	bool edge = es->edge && !(interest & WATCH_LEVEL);
 
 	if (interest & WATCH_CLOSING)
@@ -57,7 +57,8 @@ static int epoll_watch(void *poller, int fd, unsigned old, unsigned interest)
 			return 0;
 		ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 	} else {
-		ev.events = (interest & WATCH_READ ? EPOLLIN : 0) | (interest & WATCH_WRITE ? EPOLLOUT : 0);
+		ev.events =
+		    (interest & WATCH_READ ? EPOLLIN : 0) | (interest & WATCH_WRITE ? EPOLLOUT : 0);
 	}
 	if (old == 0)
 		return epoll_ctl(es->fd, EPOLL_CTL_ADD, fd, &ev);
@@ -69,9 +70,12 @@ static int epoll_watch(void *poller, int fd, unsigned old, unsigned interest)
 int main(int argc, char **argv)
 {
 	static const struct model_flags flags = {
-		"e1", "  -e          edge-triggered (EPOLLET): drain until EAGAIN\n"
-		      "  -1          edge-triggered but read once per event: the classic bug, on purpose\n",
-		epoll_flag};
+		"e1",
+		"  -e          edge-triggered (EPOLLET): drain until EAGAIN\n"
+		"  -1          edge-triggered but read once per event: the classic bug, on "
+		"purpose\n",
+		epoll_flag
+	};
 	struct epoll_event events[MAX_EVENTS];
 	struct epoll_set es;
 	struct server s;
@@ -93,9 +97,10 @@ int main(int argc, char **argv)
 		}
 		for (i = 0; i < ready; i++) {
 			uint32_t e = events[i].events;
-			loop_ready(loop, events[i].data.fd,
-				   (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR) ? CONN_READABLE : 0) |
-				   (e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? CONN_WRITABLE : 0));
+			loop_ready(
+			    loop, events[i].data.fd,
+			    (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR) ? CONN_READABLE : 0) |
+				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? CONN_WRITABLE : 0));
 		}
 		loop_expire(loop);
 	}

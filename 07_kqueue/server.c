@@ -55,7 +55,8 @@ static void flush_changes(struct kqueue_set *ks)
 	n = kevent(ks->kq, ks->changes, ks->change_count, receipts, ks->change_count, NULL);
 	ks->change_count = 0;
 	for (i = 0; i < n; i++)
-		if ((receipts[i].flags & EV_ERROR) && receipts[i].data != 0 && ks->failed_count < MAX_CHANGES)
+		if ((receipts[i].flags & EV_ERROR) && receipts[i].data != 0 &&
+		    ks->failed_count < MAX_CHANGES)
 			ks->failed[ks->failed_count++] = (int)receipts[i].ident;
 }
 
@@ -140,7 +141,8 @@ int main(int argc, char **argv)
 				loop_ready(loop, fd, CONN_READABLE | CONN_WRITABLE);
 				continue;
 			}
-			loop_ready(loop, fd, events[i].filter == EVFILT_READ ? CONN_READABLE : CONN_WRITABLE);
+			loop_ready(loop, fd,
+				   events[i].filter == EVFILT_READ ? CONN_READABLE : CONN_WRITABLE);
 		}
 		while (ks.failed_count > 0) {
 			int fd = ks.failed[--ks.failed_count];

@@ -41,8 +41,8 @@
 #define START_BURST 256       /* fetches started per pass before events are served again */
 
 struct url {
-	char *text;      /* as written in the file, for messages */
-	char *request;   /* the bytes we send */
+	char *text;    /* as written in the file, for messages */
+	char *request; /* the bytes we send */
 	size_t request_len;
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
@@ -66,7 +66,7 @@ enum failure {
 };
 
 static const char *const failure_label[FAILURE_KINDS] = {
-	"connection errors", "write errors", "read errors", "closed before a response",
+	"connection errors",   "write errors",  "read errors", "closed before a response",
 	"truncated responses", "bad responses", "timeouts",
 };
 
@@ -97,7 +97,7 @@ static struct {
 	long parallel, rate, fetches, seconds;
 	const char *proxy;
 	const char *url_file;
-} opt = {.timeout_s = 60};
+} opt = { .timeout_s = 60 };
 
 /* Mean, max and min of a series of milliseconds. */
 struct ms_stats {
@@ -159,50 +159,53 @@ static void *checked_realloc(void *p, size_t size)
 
 static void usage(FILE *to)
 {
-	fprintf(to,
-		"usage:  http_load [-checksum] [-throttle] [-proxy host:port] [-verbose] [-timeout secs] [-sip sip_file]\n"
-		"            -parallel N | -rate N [-jitter]\n"
-		"            -fetches N | -seconds N\n"
-		"            url_file\n"
-		"One start specifier, either -parallel or -rate, is required.\n"
-		"One end specifier, either -fetches or -seconds, is required.\n"
-		"Extensions: [-keepalive] [-percentiles] [-csv] [-version] [-help]\n");
+	fprintf(to, "usage:  http_load [-checksum] [-throttle] [-proxy host:port] [-verbose] "
+		    "[-timeout secs] [-sip sip_file]\n"
+		    "            -parallel N | -rate N [-jitter]\n"
+		    "            -fetches N | -seconds N\n"
+		    "            url_file\n"
+		    "One start specifier, either -parallel or -rate, is required.\n"
+		    "One end specifier, either -fetches or -seconds, is required.\n"
+		    "Extensions: [-keepalive] [-percentiles] [-csv] [-version] [-help]\n");
 }
 
 static void help(void)
 {
 	usage(stdout);
-	printf("\n"
-	       "Fetches URLs from url_file (one http:// URL per line, picked at random per\n"
-	       "fetch) as fast as -parallel allows or at -rate fetches per second, until\n"
-	       "-fetches have been started or -seconds have passed, then prints a report.\n"
-	       "Only complete, well-framed responses count as fetches; every other ending\n"
-	       "(refused, reset, closed early, truncated, timed out) is a failure, counted\n"
-	       "by cause on its own line.\n"
-	       "\n"
-	       "  -parallel N   keep N fetches in flight (closed loop: a new one starts when one ends)\n"
-	       "  -rate N       start N fetches per second, on schedule whatever the server does\n"
-	       "                (open loop); -jitter varies each interval by up to 10%%\n"
-	       "  -fetches N    start N fetches, then stop;  -seconds N   stop after N seconds\n"
-	       "  -timeout S    give up on a fetch idle for S seconds (default 60)\n"
-	       "  -throttle     read at most 3360 bytes/s per connection; -Throttle N: N/10 bytes/s\n"
-	       "  -checksum     check bodies by checksum instead of length\n"
-	       "  -proxy H:P    send every request through an HTTP proxy\n"
-	       "  -verbose      progress on stderr every 60 seconds\n"
-	       "\n"
-	       "Extensions (default output is unchanged without them):\n"
-	       "  -keepalive    HTTP/1.1 persistent connections: -parallel N connections,\n"
-	       "                each sending its requests back to back (as wrk does)\n"
-	       "  -percentiles  also print msecs/response percentiles (whole response; under\n"
-	       "                -rate measured from the scheduled start: no coordinated omission)\n"
-	       "  -csv          end with one machine-readable line:\n"
-	       "                csv,fetches,seconds,fetches_per_sec,bytes_per_sec,connect_mean_ms,\n"
-	       "                p50_ms,p90_ms,p99_ms,p999_ms,errors,timeouts,failed,non2xx,unfinished\n"
-	       "  -version      print the version\n"
-	       "\n"
-	       "Any unique-enough prefix of a flag works: -p 10 -s 5 is -parallel 10 -seconds 5.\n"
-	       "Waiting with %s; no limit but the descriptor limit on -parallel.\n",
-	       waiter_name());
+	printf(
+	    "\n"
+	    "Fetches URLs from url_file (one http:// URL per line, picked at random per\n"
+	    "fetch) as fast as -parallel allows or at -rate fetches per second, until\n"
+	    "-fetches have been started or -seconds have passed, then prints a report.\n"
+	    "Only complete, well-framed responses count as fetches; every other ending\n"
+	    "(refused, reset, closed early, truncated, timed out) is a failure, counted\n"
+	    "by cause on its own line.\n"
+	    "\n"
+	    "  -parallel N   keep N fetches in flight (closed loop: a new one starts when one "
+	    "ends)\n"
+	    "  -rate N       start N fetches per second, on schedule whatever the server does\n"
+	    "                (open loop); -jitter varies each interval by up to 10%%\n"
+	    "  -fetches N    start N fetches, then stop;  -seconds N   stop after N seconds\n"
+	    "  -timeout S    give up on a fetch idle for S seconds (default 60)\n"
+	    "  -throttle     read at most 3360 bytes/s per connection; -Throttle N: N/10 bytes/s\n"
+	    "  -checksum     check bodies by checksum instead of length\n"
+	    "  -proxy H:P    send every request through an HTTP proxy\n"
+	    "  -verbose      progress on stderr every 60 seconds\n"
+	    "\n"
+	    "Extensions (default output is unchanged without them):\n"
+	    "  -keepalive    HTTP/1.1 persistent connections: -parallel N connections,\n"
+	    "                each sending its requests back to back (as wrk does)\n"
+	    "  -percentiles  also print msecs/response percentiles (whole response; under\n"
+	    "                -rate measured from the scheduled start: no coordinated omission)\n"
+	    "  -csv          end with one machine-readable line:\n"
+	    "                csv,fetches,seconds,fetches_per_sec,bytes_per_sec,connect_mean_ms,\n"
+	    "                "
+	    "p50_ms,p90_ms,p99_ms,p999_ms,errors,timeouts,failed,non2xx,unfinished\n"
+	    "  -version      print the version\n"
+	    "\n"
+	    "Any unique-enough prefix of a flag works: -p 10 -s 5 is -parallel 10 -seconds 5.\n"
+	    "Waiting with %s; no limit but the descriptor limit on -parallel.\n",
+	    waiter_name());
 }
 
 static long number(const char *flag, const char *arg)
@@ -221,8 +224,9 @@ static long number(const char *flag, const char *arg)
 
 /* The original's flag order: a prefix means the first flag it begins. */
 static const char *const flag_names[] = {
-	"checksum", "throttle", "Throttle", "verbose", "timeout", "jitter", "parallel", "rate",
-	"fetches", "seconds", "sip", "proxy", "keepalive", "percentiles", "csv", "version", "help",
+	"checksum",  "throttle",    "Throttle", "verbose", "timeout", "jitter",
+	"parallel",  "rate",        "fetches",  "seconds", "sip",     "proxy",
+	"keepalive", "percentiles", "csv",      "version", "help",
 };
 
 static const char *resolve_flag(const char *arg)
@@ -271,31 +275,47 @@ static void parse_args(int argc, char **argv)
 			exit(1);
 		}
 		/* clang-format off: one flag per line reads as a table */
-		if (!strcmp(flag, "checksum")) opt.checksum = true;
-		else if (!strcmp(flag, "throttle")) opt.throttle = 3360;
+		if (!strcmp(flag, "checksum"))
+			opt.checksum = true;
+		else if (!strcmp(flag, "throttle"))
+			opt.throttle = 3360;
 		else if (!strcmp(flag, "Throttle")) {
 			opt.throttle = number(argv[i], argv[i + 1]) / 10, i++;
 			if (opt.throttle < 1)
 				die("%s must be at least 10", "Throttle");
-		}
-		else if (!strcmp(flag, "verbose")) opt.verbose = true;
-		else if (!strcmp(flag, "timeout")) opt.timeout_s = number(argv[i], argv[i + 1]), i++;
-		else if (!strcmp(flag, "jitter")) opt.jitter = true;
-		else if (!strcmp(flag, "parallel")) opt.parallel = number(argv[i], argv[i + 1]), i++;
-		else if (!strcmp(flag, "rate")) opt.rate = number(argv[i], argv[i + 1]), i++;
-		else if (!strcmp(flag, "fetches")) opt.fetches = number(argv[i], argv[i + 1]), i++;
-		else if (!strcmp(flag, "seconds")) opt.seconds = number(argv[i], argv[i + 1]), i++;
-		else if (!strcmp(flag, "sip")) die("%s: -sip (source addresses) is not supported", argv[i]);
+		} else if (!strcmp(flag, "verbose"))
+			opt.verbose = true;
+		else if (!strcmp(flag, "timeout"))
+			opt.timeout_s = number(argv[i], argv[i + 1]), i++;
+		else if (!strcmp(flag, "jitter"))
+			opt.jitter = true;
+		else if (!strcmp(flag, "parallel"))
+			opt.parallel = number(argv[i], argv[i + 1]), i++;
+		else if (!strcmp(flag, "rate"))
+			opt.rate = number(argv[i], argv[i + 1]), i++;
+		else if (!strcmp(flag, "fetches"))
+			opt.fetches = number(argv[i], argv[i + 1]), i++;
+		else if (!strcmp(flag, "seconds"))
+			opt.seconds = number(argv[i], argv[i + 1]), i++;
+		else if (!strcmp(flag, "sip"))
+			die("%s: -sip (source addresses) is not supported", argv[i]);
 		else if (!strcmp(flag, "proxy")) {
 			if (i + 1 >= argc)
 				die("%s needs host:port", argv[i]);
 			opt.proxy = argv[++i];
+		} else if (!strcmp(flag, "keepalive"))
+			opt.keepalive = true;
+		else if (!strcmp(flag, "percentiles"))
+			opt.percentiles = true;
+		else if (!strcmp(flag, "csv"))
+			opt.csv = true;
+		else if (!strcmp(flag, "version")) {
+			printf("http_load %s\n", VERSION);
+			exit(0);
+		} else if (!strcmp(flag, "help")) {
+			help();
+			exit(0);
 		}
-		else if (!strcmp(flag, "keepalive")) opt.keepalive = true;
-		else if (!strcmp(flag, "percentiles")) opt.percentiles = true;
-		else if (!strcmp(flag, "csv")) opt.csv = true;
-		else if (!strcmp(flag, "version")) { printf("http_load %s\n", VERSION); exit(0); }
-		else if (!strcmp(flag, "help")) { help(); exit(0); }
 		/* clang-format on */
 	}
 	if ((opt.parallel == 0) == (opt.rate == 0) || (opt.fetches == 0) == (opt.seconds == 0) ||
@@ -313,16 +333,22 @@ static void parse_args(int argc, char **argv)
 	}
 	limit = fdlimit_raise();
 	limit = (limit < 0 ? 1024 : limit > INT_MAX ? INT_MAX : limit) - HEADROOM_FDS;
-	if (opt.parallel < 0) die("%s must be at least 1", "parallel");
+	if (opt.parallel < 0)
+		die("%s must be at least 1", "parallel");
 	check_at_most("parallel", opt.parallel, limit);
-	if (opt.rate < 0) die("%s must be at least 1", "rate");
+	if (opt.rate < 0)
+		die("%s must be at least 1", "rate");
 	check_at_most("rate", opt.rate, MAX_RATE);
-	if (opt.fetches < 0) die("%s must be at least 1", "fetches");
-	if (opt.seconds < 0) die("%s must be at least 1", "seconds");
+	if (opt.fetches < 0)
+		die("%s must be at least 1", "fetches");
+	if (opt.seconds < 0)
+		die("%s must be at least 1", "seconds");
 	check_at_most("seconds", opt.seconds, MAX_SECONDS);
-	if (opt.timeout_s < 1) die("%s must be at least 1", "timeout");
+	if (opt.timeout_s < 1)
+		die("%s must be at least 1", "timeout");
 	check_at_most("timeout", opt.timeout_s, MAX_SECONDS);
-	if (opt.keepalive && opt.parallel == 0) die("%s", "-keepalive goes with -parallel");
+	if (opt.keepalive && opt.parallel == 0)
+		die("%s", "-keepalive goes with -parallel");
 	conn_cap = opt.parallel ? (int)opt.parallel : (int)limit;
 }
 
@@ -330,14 +356,15 @@ static void parse_args(int argc, char **argv)
 static socklen_t resolve(const char *host, const char *port, struct sockaddr_storage *out,
 			 const char *for_url)
 {
-	struct addrinfo hints = {0}, *ai;
+	struct addrinfo hints = { 0 }, *ai;
 	int rc;
 	socklen_t len;
 
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(host, port, &hints, &ai);
 	if (rc != 0) {
-		fprintf(stderr, "http_load: %s: unknown host %s (%s)\n", for_url, host, gai_strerror(rc));
+		fprintf(stderr, "http_load: %s: unknown host %s (%s)\n", for_url, host,
+			gai_strerror(rc));
 		exit(1);
 	}
 	memcpy(out, ai->ai_addr, ai->ai_addrlen);
@@ -348,7 +375,8 @@ static socklen_t resolve(const char *host, const char *port, struct sockaddr_sto
 
 /* The request for one URL, in a buffer of exactly its size: the first
  * snprintf measures, the second writes, and both must agree. */
-static char *build_request(const char *target, const char *authority, int authority_len, size_t *len)
+static char *build_request(const char *target, const char *authority, int authority_len,
+			   size_t *len)
 {
 	static const char shape[] = "GET %s %s\r\nHost: %.*s\r\nUser-Agent: http_load %s\r\n\r\n";
 	const char *version = opt.keepalive ? "HTTP/1.1" : "HTTP/1.0";
@@ -358,7 +386,8 @@ static char *build_request(const char *target, const char *authority, int author
 	if (need < 0)
 		die("%s: cannot build the request", target);
 	request = checked_realloc(NULL, (size_t)need + 1);
-	if (snprintf(request, (size_t)need + 1, shape, target, version, authority_len, authority, VERSION) != need)
+	if (snprintf(request, (size_t)need + 1, shape, target, version, authority_len, authority,
+		     VERSION) != need)
 		die("%s: cannot build the request", target);
 	*len = (size_t)need;
 	return request;
@@ -409,7 +438,8 @@ static void parse_url(struct url *u, const char *line)
 	if (opt.proxy == NULL)
 		u->addr_len = resolve(host_buf, port_buf, &u->addr, line);
 	/* Host is the authority as written: host[:port], brackets kept. */
-	u->request = build_request(opt.proxy ? line : path, authority, (int)(p - authority), &u->request_len);
+	u->request = build_request(opt.proxy ? line : path, authority, (int)(p - authority),
+				   &u->request_len);
 }
 
 static void read_url_file(void)
@@ -454,7 +484,8 @@ static struct url *pick_url(void)
 static void want_for_state(struct conn *c)
 {
 	unsigned events = c->state == CONNECTING || c->state == SENDING ? WAIT_WRITE
-			  : c->paused ? 0 : WAIT_READ;
+			  : c->paused                                   ? 0
+									: WAIT_READ;
 	waiter_want(waiter, c->fd, events);
 }
 
@@ -482,7 +513,8 @@ static uint32_t fnv1a(uint32_t h, const char *p, size_t n)
 	return h;
 }
 
-static void fetch_failed(struct conn *c, enum failure why, const char *detail, uint64_t now, uint64_t end_ns)
+static void fetch_failed(struct conn *c, enum failure why, const char *detail, uint64_t now,
+			 uint64_t end_ns)
 {
 	if (counting(now, end_ns)) {
 		st.failed[why]++;
@@ -574,8 +606,10 @@ static bool header_line(struct conn *c, const char *line, size_t n)
 			return false;
 		c->content_length = v;
 	} else if (strncasecmp(line, "transfer-encoding:", 18) == 0) {
-		return false; /* chunked bodies are not supported: we send no HTTP/1.1 in the default mode */
-	} else if (n > 11 && strncasecmp(line, "connection:", 11) == 0 && strstr(line + 11, "close")) {
+		return false; /* chunked bodies are not supported: we send no HTTP/1.1 in the
+				 default mode */
+	} else if (n > 11 && strncasecmp(line, "connection:", 11) == 0 &&
+		   strstr(line + 11, "close")) {
 		c->server_closes = true;
 	}
 	return true;
@@ -649,12 +683,13 @@ static void send_request(struct conn *c, uint64_t now, uint64_t end_ns)
 				continue;
 			/* Not yet: BSD and macOS say ENOTCONN until the
 			 * handshake is done, Linux EAGAIN. */
-			if (errno == EAGAIN || errno == EWOULDBLOCK || (errno == ENOTCONN && c->state == CONNECTING)) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    (errno == ENOTCONN && c->state == CONNECTING)) {
 				c->can_write = false;
 				return;
 			}
-			fetch_failed(c, c->state == CONNECTING ? FAIL_CONNECT : FAIL_WRITE, strerror(errno), now,
-				     end_ns);
+			fetch_failed(c, c->state == CONNECTING ? FAIL_CONNECT : FAIL_WRITE,
+				     strerror(errno), now, end_ns);
 			return;
 		}
 		if (c->state == CONNECTING) {
@@ -669,7 +704,8 @@ static void send_request(struct conn *c, uint64_t now, uint64_t end_ns)
 			want_for_state(c);
 			return;
 		}
-		c->can_write = false; /* a short write: the socket buffer is full until the next edge */
+		c->can_write =
+		    false; /* a short write: the socket buffer is full until the next edge */
 	}
 }
 
@@ -701,10 +737,12 @@ static void on_eof(struct conn *c, uint64_t now, uint64_t end_ns)
 
 	if (c->state == HEAD) {
 		fetch_failed(c, FAIL_NO_RESPONSE,
-			     c->head_bytes ? "closed in the middle of the response head" : "closed before a response",
+			     c->head_bytes ? "closed in the middle of the response head"
+					   : "closed before a response",
 			     now, end_ns);
 	} else if (c->content_length >= 0) {
-		snprintf(why, sizeof(why), "body truncated: %lld of %lld bytes", c->body_bytes, c->content_length);
+		snprintf(why, sizeof(why), "body truncated: %lld of %lld bytes", c->body_bytes,
+			 c->content_length);
 		fetch_failed(c, FAIL_TRUNCATED, why, now, end_ns);
 	} else {
 		response_complete(c, now, end_ns);
@@ -756,7 +794,8 @@ static void receive(struct conn *c, uint64_t now, uint64_t end_ns)
 			ms_add(&st.first_response, (double)(now - c->sent_ns) / 1e6);
 		verdict = consume(c, buf, (size_t)n);
 		if (verdict < 0) {
-			fetch_failed(c, FAIL_BAD_RESPONSE, "bad response (not HTTP/1.x, or framing we cannot follow)",
+			fetch_failed(c, FAIL_BAD_RESPONSE,
+				     "bad response (not HTTP/1.x, or framing we cannot follow)",
 				     now, end_ns);
 			return;
 		}
@@ -811,7 +850,8 @@ static void start_fetch(uint64_t scheduled, uint64_t now, uint64_t end_ns)
 	st.started++;
 	if (++st.active > st.max_parallel)
 		st.max_parallel = st.active;
-	addr = opt.proxy ? (const struct sockaddr *)&proxy_addr : (const struct sockaddr *)&c->url->addr;
+	addr = opt.proxy ? (const struct sockaddr *)&proxy_addr
+			 : (const struct sockaddr *)&c->url->addr;
 	addr_len = opt.proxy ? proxy_addr_len : c->url->addr_len;
 	c->fd = nonblocking_socket(addr->sa_family);
 	if (c->fd < 0) {
@@ -875,7 +915,8 @@ static void account_unfinished(uint64_t end, uint64_t start, uint64_t next_start
 		if (c->state == IDLE)
 			continue;
 		st.unfinished++;
-		histogram_record(&st.latency, (end - (opt.rate ? c->scheduled_ns : c->started_ns)) / 1000);
+		histogram_record(&st.latency,
+				 (end - (opt.rate ? c->scheduled_ns : c->started_ns)) / 1000);
 	}
 	while (opt.rate && next_start < end && more_fetches_wanted(next_start, end)) {
 		st.unfinished++;
@@ -904,19 +945,20 @@ static void report(double elapsed)
 {
 	int code, i;
 
-	printf("%ld fetches, %ld max parallel, %g bytes, in %g seconds\n", st.fetches, st.max_parallel,
-	       st.bytes, elapsed);
+	printf("%ld fetches, %ld max parallel, %g bytes, in %g seconds\n", st.fetches,
+	       st.max_parallel, st.bytes, elapsed);
 	if (st.fetches > 0)
 		printf("%g mean bytes/connection\n", st.bytes / (double)st.fetches);
 	if (elapsed > 0.01)
-		printf("%g fetches/sec, %g bytes/sec\n", (double)st.fetches / elapsed, st.bytes / elapsed);
+		printf("%g fetches/sec, %g bytes/sec\n", (double)st.fetches / elapsed,
+		       st.bytes / elapsed);
 	if (st.connect.count > 0)
 		printf("msecs/connect: %g mean, %g max, %g min\n",
 		       st.connect.sum / (double)st.connect.count, st.connect.max, st.connect.min);
 	if (st.first_response.count > 0)
 		printf("msecs/first-response: %g mean, %g max, %g min\n",
-		       st.first_response.sum / (double)st.first_response.count, st.first_response.max,
-		       st.first_response.min);
+		       st.first_response.sum / (double)st.first_response.count,
+		       st.first_response.max, st.first_response.min);
 	if (st.failed[FAIL_TIMEOUT] > 0)
 		printf("%ld timeouts\n", st.failed[FAIL_TIMEOUT]);
 	if (st.bad_bytes > 0)
@@ -931,20 +973,23 @@ static void report(double elapsed)
 		if (st.codes[code] > 0)
 			printf("  code %03d -- %ld\n", code, st.codes[code]);
 	if (opt.percentiles) {
-		printf("msecs/response: p50 %g, p90 %g, p99 %g, p99.9 %g, max %g\n", quantile_ms(0.50),
-		       quantile_ms(0.90), quantile_ms(0.99), quantile_ms(0.999), (double)st.latency.max / 1000);
+		printf("msecs/response: p50 %g, p90 %g, p99 %g, p99.9 %g, max %g\n",
+		       quantile_ms(0.50), quantile_ms(0.90), quantile_ms(0.99), quantile_ms(0.999),
+		       (double)st.latency.max / 1000);
 		if (st.unfinished > 0)
-			printf("  (%ld fetches unfinished at the end are in these at the time they had waited: "
+			printf("  (%ld fetches unfinished at the end are in these at the time they "
+			       "had waited: "
 			       "lower bounds)\n",
 			       st.unfinished);
 	}
 	if (opt.csv)
 		printf("csv,%ld,%g,%g,%g,%g,%g,%g,%g,%g,%ld,%ld,%ld,%ld,%ld\n", st.fetches, elapsed,
-		       elapsed > 0 ? (double)st.fetches / elapsed : 0, elapsed > 0 ? st.bytes / elapsed : 0,
-		       st.connect.count ? st.connect.sum / (double)st.connect.count : 0, quantile_ms(0.50),
-		       quantile_ms(0.90), quantile_ms(0.99), quantile_ms(0.999),
-		       failures() + st.non2xx + st.bad_bytes, st.failed[FAIL_TIMEOUT], failures(), st.non2xx,
-		       st.unfinished);
+		       elapsed > 0 ? (double)st.fetches / elapsed : 0,
+		       elapsed > 0 ? st.bytes / elapsed : 0,
+		       st.connect.count ? st.connect.sum / (double)st.connect.count : 0,
+		       quantile_ms(0.50), quantile_ms(0.90), quantile_ms(0.99), quantile_ms(0.999),
+		       failures() + st.non2xx + st.bad_bytes, st.failed[FAIL_TIMEOUT], failures(),
+		       st.non2xx, st.unfinished);
 }
 
 static void setup_proxy(void)
@@ -1025,28 +1070,32 @@ int main(int argc, char **argv)
 			 * A bounded burst: when the server falls behind,
 			 * catching up must not keep us from reading answers or
 			 * seeing the end. */
-			while (next_start <= now && more_fetches_wanted(next_start, end_ns) && free_count > 0 &&
-			       burst++ < START_BURST) {
+			while (next_start <= now && more_fetches_wanted(next_start, end_ns) &&
+			       free_count > 0 && burst++ < START_BURST) {
 				if (now - next_start > LATE_NS && counting(now, end_ns))
 					st.late++;
 				start_fetch(next_start, now, end_ns);
-				next_start = start + (uint64_t)((double)st.started * 1e9 / (double)opt.rate);
+				next_start =
+				    start + (uint64_t)((double)st.started * 1e9 / (double)opt.rate);
 				if (opt.jitter) {
-					/* -jitter: each start up to 10% of an interval early or late. */
-					int64_t offset = (int64_t)((double)interval_ns *
-								   ((double)random() / RAND_MAX * 0.2 - 0.1));
+					/* -jitter: each start up to 10% of an interval early or
+					 * late. */
+					int64_t offset =
+					    (int64_t)((double)interval_ns *
+						      ((double)random() / RAND_MAX * 0.2 - 0.1));
 					next_start = (uint64_t)((int64_t)next_start + offset);
 				}
 			}
 		} else {
-			while (st.active < opt.parallel && more_fetches_wanted(now, end_ns) && free_count > 0 &&
-			       burst++ < START_BURST)
+			while (st.active < opt.parallel && more_fetches_wanted(now, end_ns) &&
+			       free_count > 0 && burst++ < START_BURST)
 				start_fetch(now, now, end_ns);
 		}
 		if (opt.fetches && st.active == 0 && !more_fetches_wanted(now, end_ns))
 			break;
 
-		wake = burst > START_BURST ? now : last_tick + tick_ns; /* more to start: no waiting */
+		wake =
+		    burst > START_BURST ? now : last_tick + tick_ns; /* more to start: no waiting */
 		if (opt.rate && more_fetches_wanted(next_start, end_ns) && next_start < wake)
 			wake = next_start;
 		if (end_ns < wake)
@@ -1066,7 +1115,8 @@ int main(int argc, char **argv)
 			last_tick = now;
 		}
 		if (opt.verbose && now - last_progress >= 60000000000ull) {
-			fprintf(stderr, "--- %g secs, %ld fetches started, %ld completed, %ld current\n",
+			fprintf(stderr,
+				"--- %g secs, %ld fetches started, %ld completed, %ld current\n",
 				(double)(now - start) / 1e9, st.started, st.fetches, st.active);
 			last_progress = now;
 		}

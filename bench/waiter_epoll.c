@@ -24,7 +24,7 @@ struct waiter *waiter_create(int max_fds)
 
 int waiter_add(struct waiter *w, int fd, uint64_t tag)
 {
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.u64 = tag};
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET, .data.u64 = tag };
 
 	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev);
 }

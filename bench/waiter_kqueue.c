@@ -47,7 +47,7 @@ void waiter_forget(struct waiter *w, int fd)
 
 int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
 {
-	struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
 	int i, n;
 
 	if (max > w->ready_cap) {
@@ -61,7 +61,8 @@ int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout
 	for (i = 0; i < n; i++) {
 		out[i].tag = (uint64_t)(uintptr_t)w->ready[i].udata;
 		out[i].events = w->ready[i].flags & (EV_EOF | EV_ERROR) ? WAIT_READ | WAIT_WRITE
-				: w->ready[i].filter == EVFILT_READ ? WAIT_READ : WAIT_WRITE;
+				: w->ready[i].filter == EVFILT_READ     ? WAIT_READ
+									: WAIT_WRITE;
 	}
 	return n;
 }

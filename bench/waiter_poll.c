@@ -51,7 +51,8 @@ int waiter_add(struct waiter *w, int fd, uint64_t tag)
 void waiter_want(struct waiter *w, int fd, unsigned events)
 {
 	if (fd >= 0 && fd < w->len)
-		w->by_fd[fd].events = (short)((events & WAIT_READ ? POLLIN : 0) | (events & WAIT_WRITE ? POLLOUT : 0));
+		w->by_fd[fd].events = (short)((events & WAIT_READ ? POLLIN : 0) |
+					      (events & WAIT_WRITE ? POLLOUT : 0));
 }
 
 void waiter_forget(struct waiter *w, int fd)

@@ -223,10 +223,12 @@ static void bound_blocking_io(struct conn *c)
 {
 	uint64_t now = timer_now_ms();
 	unsigned left = c->deadline_ms > now ? (unsigned)(c->deadline_ms - now) : 1;
-	unsigned rcv = c->head_started || c->state == CONN_LINGER || c->interrupted ? left : c->idle_ms;
+	unsigned rcv =
+	    c->head_started || c->state == CONN_LINGER || c->interrupted ? left : c->idle_ms;
 	unsigned snd = c->interrupted ? left : c->idle_ms;
 
-	if ((rcv != c->rcvtimeo_ms || snd != c->sndtimeo_ms) && net_set_timeouts(c->fd, rcv, snd) == 0) {
+	if ((rcv != c->rcvtimeo_ms || snd != c->sndtimeo_ms) &&
+	    net_set_timeouts(c->fd, rcv, snd) == 0) {
 		c->rcvtimeo_ms = rcv;
 		c->sndtimeo_ms = snd;
 	}
@@ -308,7 +310,8 @@ static bool read_input(struct conn *c)
 		c->can_read = false;
 	if (c->state == CONN_LINGER) {
 		c->input_budget = (uint64_t)n < c->input_budget ? c->input_budget - (uint64_t)n : 0;
-		if (c->input_budget == 0 || (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms))
+		if (c->input_budget == 0 ||
+		    (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms))
 			c->state = CONN_CLOSED;
 		return true;
 	}
@@ -335,8 +338,8 @@ static bool write_output(struct conn *c)
 	}
 	if (c->pattern_sent < c->reply.pattern_len) {
 		size_t len;
-		const char *chunk = respond_pattern_at(c->pattern_sent,
-						       c->reply.pattern_len - c->pattern_sent, &len);
+		const char *chunk = respond_pattern_at(
+		    c->pattern_sent, c->reply.pattern_len - c->pattern_sent, &len);
 		iov[iovcnt].iov_base = (void *)(uintptr_t)chunk;
 		iov[iovcnt++].iov_len = len;
 	}
@@ -439,7 +442,8 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 		/* One fast client must not hold a one-thread loop for the whole
 		 * of a 64 MiB answer: a bounded share per event. (Blocking
 		 * models are one client per process or thread anyway.) */
-		if (c->mode != CONN_BLOCKING && ++steps == CONN_STEPS_PER_EVENT && c->state != CONN_CLOSED) {
+		if (c->mode != CONN_BLOCKING && ++steps == CONN_STEPS_PER_EVENT &&
+		    c->state != CONN_CLOSED) {
 			yield(c);
 			break;
 		}

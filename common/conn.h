@@ -68,21 +68,21 @@ struct conn {
 	bool nodelay;             /* TCP_NODELAY is set */
 	unsigned idle_ms;
 	unsigned requests;
-	unsigned rcvtimeo_ms;     /* blocking mode: the SO_RCVTIMEO in force */
-	unsigned sndtimeo_ms;     /* blocking mode: the SO_SNDTIMEO in force */
-	bool interrupted;         /* blocking mode: a signal cut the last call short */
-	bool yielded;             /* event loops: stopped at its budget, to be called back */
+	unsigned rcvtimeo_ms;      /* blocking mode: the SO_RCVTIMEO in force */
+	unsigned sndtimeo_ms;      /* blocking mode: the SO_SNDTIMEO in force */
+	bool interrupted;          /* blocking mode: a signal cut the last call short */
+	bool yielded;              /* event loops: stopped at its budget, to be called back */
 	uint64_t yielded_deadline; /* the real deadline while yielded */
 	/* NULL while idle, so 10,000 idle connections cost ~10,000 structs:
 	 * input (HTTP_MAX_HEAD) followed by output (RESPOND_OUT_CAP). */
 	char *buf;
 	size_t in_start, in_end, scanned;
 	size_t out_start;
-	uint64_t input_budget;    /* body bytes to discard, or linger allowance */
+	uint64_t input_budget; /* body bytes to discard, or linger allowance */
 	uint64_t pattern_sent;
 	struct reply reply;
-	uint64_t deadline_ms;     /* idle, header, send, delay or linger deadline */
-	struct timer timer;       /* an event loop's heap entry for deadline_ms */
+	uint64_t deadline_ms; /* idle, header, send, delay or linger deadline */
+	struct timer timer;   /* an event loop's heap entry for deadline_ms */
 };
 
 /* Take over an accepted socket; counts it as accepted and open. */

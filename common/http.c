@@ -148,14 +148,15 @@ static int parse_request_line(const char *line, size_t n, struct http_request *r
 	if (p == target || p == end || *p != ' ')
 		return -400;
 	/* origin-form, absolute-form or asterisk-form (RFC 9112 section 3.2) */
-	if (target[0] != '/' && target[0] != '*' && memchr(target, ':', (size_t)(p - target)) == NULL)
+	if (target[0] != '/' && target[0] != '*' &&
+	    memchr(target, ':', (size_t)(p - target)) == NULL)
 		return -400;
 	req->target = target;
 	req->target_len = (size_t)(p - target);
 
 	p++;
-	if (end - p != 8 || memcmp(p, "HTTP/", 5) != 0 || p[5] < '0' || p[5] > '9' ||
-	    p[6] != '.' || p[7] < '0' || p[7] > '9')
+	if (end - p != 8 || memcmp(p, "HTTP/", 5) != 0 || p[5] < '0' || p[5] > '9' || p[6] != '.' ||
+	    p[7] < '0' || p[7] > '9')
 		return -400;
 	if (p[5] != '1')
 		return -505;
@@ -323,7 +324,8 @@ static int judge_partial_head(const char *p, size_t n, struct http_request *req)
 {
 	/* This runs on every read of a head that is still arriving: look for
 	 * the end of the request line only as far as it may go. */
-	const char *lf = memchr(p, '\n', n < HTTP_MAX_REQUEST_LINE + 1 ? n : HTTP_MAX_REQUEST_LINE + 1);
+	const char *lf =
+	    memchr(p, '\n', n < HTTP_MAX_REQUEST_LINE + 1 ? n : HTTP_MAX_REQUEST_LINE + 1);
 	size_t line_len;
 	int rc;
 
@@ -342,10 +344,9 @@ static int judge_partial_head(const char *p, size_t n, struct http_request *req)
 	return HTTP_INCOMPLETE;
 }
 
-int http_parse_request(const char *buf, size_t len, size_t *scanned,
-		       struct http_request *req)
+int http_parse_request(const char *buf, size_t len, size_t *scanned, struct http_request *req)
 {
-	struct field_facts facts = {0};
+	struct field_facts facts = { 0 };
 	long start = skip_leading_empty_lines(buf, len);
 	const char *line, *lf;
 	size_t end, line_len;
@@ -385,8 +386,8 @@ int http_parse_request(const char *buf, size_t len, size_t *scanned,
 
 enum http_method http_method_of(const struct http_request *req)
 {
-	static const char *const registered[] = {"POST", "PUT", "DELETE", "CONNECT",
-						 "OPTIONS", "TRACE", "PATCH"};
+	static const char *const registered[] = { "POST",    "PUT",   "DELETE", "CONNECT",
+						  "OPTIONS", "TRACE", "PATCH" };
 	size_t i, n = req->method_len;
 
 	/* Methods are case-sensitive (RFC 9110 section 9.1). */
@@ -403,18 +404,30 @@ enum http_method http_method_of(const struct http_request *req)
 const char *http_reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 400: return "Bad Request";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 413:
+		return "Content Too Large";
+	case 414:
+		return "URI Too Long";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 503:
+		return "Service Unavailable";
+	case 505:
+		return "HTTP Version Not Supported";
+	default:
+		return "Unknown";
 	}
 }
 
@@ -485,7 +498,7 @@ static void append_field(struct appender *a, const char *name, const char *value
 
 size_t http_format_head(char *out, size_t cap, const struct http_response *resp)
 {
-	struct appender a = {out, out + cap, false};
+	struct appender a = { out, out + cap, false };
 
 	append(&a, "HTTP/1.1 ", 9);
 	append_u64(&a, (uint64_t)resp->status);

@@ -28,7 +28,8 @@
  * a partial head that has filled it already breaks one (the parser refuses
  * it at once, see judge_partial_head): an input buffer of this size never
  * fills up without the parser either succeeding or refusing. */
-#define HTTP_MAX_HEAD (2 * HTTP_MAX_LEADING_EMPTY_LINES + HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES)
+#define HTTP_MAX_HEAD                                                                              \
+	(2 * HTTP_MAX_LEADING_EMPTY_LINES + HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES)
 /* Counting fields bounds the parse work as well as the bytes. */
 #define HTTP_MAX_HEADERS 100
 /* Request bodies are read and thrown away (no route uses one); beyond this we
@@ -64,8 +65,7 @@ struct http_request {
  * Bare LF is accepted as a line ending wherever CRLF is (RFC 9112 section 2.2
  * allows it, curl and nc users send it); a CR not followed by LF is a 400.
  */
-int http_parse_request(const char *buf, size_t len, size_t *scanned,
-		       struct http_request *req);
+int http_parse_request(const char *buf, size_t len, size_t *scanned, struct http_request *req);
 
 /* GET and HEAD are served; other registered methods get 405 with Allow; a
  * method we have never heard of gets 501 (RFC 9110 section 9.1). */
@@ -78,9 +78,9 @@ struct http_response {
 	const char *server;       /* Server: value */
 	const char *content_type; /* NULL for none */
 	uint64_t content_length;
-	bool keep_alive;          /* false: "Connection: close" */
-	bool http10_keep_alive;   /* an HTTP/1.0 client needs "Connection: keep-alive" */
-	const char *allow;        /* Allow: value for 405, else NULL */
+	bool keep_alive;        /* false: "Connection: close" */
+	bool http10_keep_alive; /* an HTTP/1.0 client needs "Connection: keep-alive" */
+	const char *allow;      /* Allow: value for 405, else NULL */
 };
 
 /* Write the status line and header fields, blank line included, into out.

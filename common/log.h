@@ -19,6 +19,6 @@ struct log_limit {
 void log_init(const char *model_label, bool quiet);
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn_limited(struct log_limit *limit, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

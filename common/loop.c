@@ -95,8 +95,9 @@ static void drop(struct loop *l, struct watched_conn *wc)
 static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 {
 	struct conn *c = &wc->conn;
-	unsigned interest = want == CONN_WANT_READ ? WATCH_READ
-			    : want == CONN_WANT_WRITE ? WATCH_WRITE : 0;
+	unsigned interest = want == CONN_WANT_READ    ? WATCH_READ
+			    : want == CONN_WANT_WRITE ? WATCH_WRITE
+						      : 0;
 
 	if (want == CONN_DONE) {
 		drop(l, wc);
@@ -155,8 +156,9 @@ static void add_connection(struct loop *l, int fd)
 	if (l->watch(l->poller, fd, 0, WATCH_READ) < 0) {
 		/* 04_select past FD_SETSIZE: this connection cannot be waited
 		 * on, so it is closed now rather than never served. */
-		log_warn_limited(&watch_failures, "fd %d cannot be watched (%s): connection refused",
-				 fd, strerror(errno));
+		log_warn_limited(&watch_failures,
+				 "fd %d cannot be watched (%s): connection refused", fd,
+				 strerror(errno));
 		stats_add(STAT_REFUSED, 1);
 		conn_close(&wc->conn);
 		free(wc);

@@ -22,7 +22,7 @@
 #include "stats.h"
 
 static volatile sig_atomic_t stop_requested;
-static int wake_pipe[2] = {-1, -1};
+static int wake_pipe[2] = { -1, -1 };
 /* A descriptor held back for the day accept() fails with EMFILE. */
 static int reserve_fd = -1;
 
@@ -75,10 +75,10 @@ static int bind_and_listen(const struct addrinfo *ai, int backlog)
 	return -1;
 }
 
-int net_listen(const char *addr, const char *port, int backlog, bool nonblocking,
-	       char *name, size_t name_cap)
+int net_listen(const char *addr, const char *port, int backlog, bool nonblocking, char *name,
+	       size_t name_cap)
 {
-	struct addrinfo hints = {0}, *list, *ai;
+	struct addrinfo hints = { 0 }, *list, *ai;
 	struct sockaddr_storage bound;
 	socklen_t bound_len = sizeof(bound);
 	int fd = -1, rc, saved_errno = 0;
@@ -112,7 +112,7 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 
 static void pause_briefly(void)
 {
-	struct timespec ten_ms = {0, 10 * 1000 * 1000};
+	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
 
 	nanosleep(&ten_ms, NULL);
 }
@@ -132,7 +132,7 @@ static void pause_briefly(void)
 static void shed_one_connection(int listen_fd, bool nonblocking)
 {
 	static struct log_limit limit;
-	struct pollfd pending = {listen_fd, POLLIN, 0};
+	struct pollfd pending = { listen_fd, POLLIN, 0 };
 	bool someone_waits = poll(&pending, 1, 0) == 1;
 	int fd;
 
@@ -208,7 +208,7 @@ static int accept_with_flags(int listen_fd, bool nonblocking)
  * on the listening socket and the pipe together closes that window. */
 static bool wait_for_client(int listen_fd)
 {
-	struct pollfd fds[2] = {{listen_fd, POLLIN, 0}, {wake_pipe[0], POLLIN, 0}};
+	struct pollfd fds[2] = { { listen_fd, POLLIN, 0 }, { wake_pipe[0], POLLIN, 0 } };
 
 	while (poll(fds, wake_pipe[0] >= 0 ? 2 : 1, -1) < 0) {
 		if (errno != EINTR)
@@ -266,8 +266,8 @@ int net_accept(int listen_fd, bool nonblocking)
 
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms)
 {
-	struct timeval rcv = {(time_t)(rcv_ms / 1000), (suseconds_t)(rcv_ms % 1000) * 1000};
-	struct timeval snd = {(time_t)(snd_ms / 1000), (suseconds_t)(snd_ms % 1000) * 1000};
+	struct timeval rcv = { (time_t)(rcv_ms / 1000), (suseconds_t)(rcv_ms % 1000) * 1000 };
+	struct timeval snd = { (time_t)(snd_ms / 1000), (suseconds_t)(snd_ms % 1000) * 1000 };
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) < 0)
 		return -1;
@@ -302,7 +302,7 @@ static void on_report_signal(int sig)
 
 void net_signals_init(void)
 {
-	struct sigaction ignore = {0}, stop = {0}, report = {0};
+	struct sigaction ignore = { 0 }, stop = { 0 }, report = { 0 };
 
 	ignore.sa_handler = SIG_IGN;
 	sigemptyset(&ignore.sa_mask);

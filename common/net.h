@@ -13,8 +13,8 @@
  * SO_REUSEADDR, FD_CLOEXEC and, if asked, O_NONBLOCK. Writes the bound
  * address ("127.0.0.1:8080", "[::1]:8080") into name. Exits on failure:
  * a server that cannot listen has nothing to do. */
-int net_listen(const char *addr, const char *port, int backlog, bool nonblocking,
-	       char *name, size_t name_cap);
+int net_listen(const char *addr, const char *port, int backlog, bool nonblocking, char *name,
+	       size_t name_cap);
 
 /*
  * Accept one connection, made non-blocking if asked, FD_CLOEXEC.

@@ -107,8 +107,8 @@ static void origin_path(const char **path, size_t *len)
 }
 
 /* Write head + inline body into out. */
-static void finish(char *out, struct reply *reply, struct http_response *resp,
-		   bool head_only, const char *body, size_t body_len)
+static void finish(char *out, struct reply *reply, struct http_response *resp, bool head_only,
+		   const char *body, size_t body_len)
 {
 	size_t head_len;
 
@@ -150,7 +150,7 @@ static void finish_with_status(char *out, struct reply *reply, struct http_respo
 
 void respond_to_error(int status, char *out, struct reply *reply)
 {
-	struct http_response resp = {.status = status, .keep_alive = false};
+	struct http_response resp = { .status = status, .keep_alive = false };
 
 	memset(reply, 0, sizeof(*reply));
 	stats_add(STAT_REQUESTS, 1);
@@ -158,8 +158,8 @@ void respond_to_error(int status, char *out, struct reply *reply)
 	finish_with_status(out, reply, &resp, false);
 }
 
-void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
-			char *out, struct reply *reply)
+void respond_to_request(const struct http_request *req, bool keep_alive_allowed, char *out,
+			struct reply *reply)
 {
 	struct http_response resp = {
 		.status = 200,

@@ -47,8 +47,8 @@ void respond_init(const char *model_label);
 /* Answer a parsed request. keep_alive_allowed is false when the connection
  * must end after this answer whatever the client asked (request cap). /spin
  * burns its CPU here, in the caller's thread: that is the point. */
-void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
-			char *out, struct reply *reply);
+void respond_to_request(const struct http_request *req, bool keep_alive_allowed, char *out,
+			struct reply *reply);
 
 /* Answer a request the parser refused with this status; always closes. */
 void respond_to_error(int status, char *out, struct reply *reply);

@@ -24,7 +24,8 @@ static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 		"  -a ADDR     address to listen on (default 127.0.0.1; :: for IPv6)\n"
 		"  -p PORT     port (default 8080; 0 picks a free one)\n"
 		"  -b BACKLOG  listen backlog (default SOMAXCONN)\n"
-		"  -t SECONDS  close idle connections and unfinished request heads after this (default 30)\n"
+		"  -t SECONDS  close idle connections and unfinished request heads after this "
+		"(default 30)\n"
 		"  -q          quiet: no warnings on stderr\n"
 		"  -h          this help\n%s",
 		prog, flags && flags->letters[0] ? " " : "", flags ? flags->letters : "",
@@ -37,8 +38,8 @@ static long number_arg(const char *prog, int letter, const char *arg, long min, 
 	long v = strtol(arg, &end, 10);
 
 	if (*arg == '\0' || *end != '\0' || v < min || v > max)
-		errx(1, "-%c: %s is not a number from %ld to %ld (try %s -h)", letter, arg, min, max,
-		     prog);
+		errx(1, "-%c: %s is not a number from %ld to %ld (try %s -h)", letter, arg, min,
+		     max, prog);
 	return v;
 }
 
@@ -57,12 +58,25 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	snprintf(letters, sizeof(letters), "a:p:b:t:qh%s", flags ? flags->letters : "");
 	while ((ch = getopt(argc, argv, letters)) != -1) {
 		switch (ch) {
-		case 'a': s->addr = optarg; break;
-		case 'p': number_arg(argv[0], ch, optarg, 0, 65535); s->port = optarg; break;
-		case 'b': s->backlog = (int)number_arg(argv[0], ch, optarg, 1, 1 << 20); break;
-		case 't': s->idle_ms = (unsigned)number_arg(argv[0], ch, optarg, 1, 86400) * 1000; break;
-		case 'q': s->quiet = true; break;
-		case 'h': usage(stdout, argv[0], flags); exit(0);
+		case 'a':
+			s->addr = optarg;
+			break;
+		case 'p':
+			number_arg(argv[0], ch, optarg, 0, 65535);
+			s->port = optarg;
+			break;
+		case 'b':
+			s->backlog = (int)number_arg(argv[0], ch, optarg, 1, 1 << 20);
+			break;
+		case 't':
+			s->idle_ms = (unsigned)number_arg(argv[0], ch, optarg, 1, 86400) * 1000;
+			break;
+		case 'q':
+			s->quiet = true;
+			break;
+		case 'h':
+			usage(stdout, argv[0], flags);
+			exit(0);
 		default:
 			if (flags && ch != '?' && flags->handle(ch, optarg))
 				break;
@@ -86,8 +100,8 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	 * does. (For 04_select that only moves the wall to FD_SETSIZE, which
 	 * is its lesson.) */
 	fdlimit_raise();
-	s->listen_fd = net_listen(s->addr, s->port, s->backlog, nonblocking_listener, name,
-				  sizeof(name));
+	s->listen_fd =
+	    net_listen(s->addr, s->port, s->backlog, nonblocking_listener, name, sizeof(name));
 	fprintf(stderr, "%s listening on %s pid %ld\n", model, name, (long)getpid());
 }
 

@@ -11,12 +11,12 @@
 #include <stdbool.h>
 
 struct server {
-	const char *model;  /* the label: "epoll", "kqueue (emulated on epoll)" */
-	const char *addr;   /* -a, default 127.0.0.1: a lab server is not exposed by default */
-	const char *port;   /* -p, default 8080; 0 picks a free port */
-	int backlog;        /* -b, default SOMAXCONN */
-	unsigned idle_ms;   /* -t seconds, default 30: idle and header timeout */
-	bool quiet;         /* -q: no warnings (the start-up line stays) */
+	const char *model; /* the label: "epoll", "kqueue (emulated on epoll)" */
+	const char *addr;  /* -a, default 127.0.0.1: a lab server is not exposed by default */
+	const char *port;  /* -p, default 8080; 0 picks a free port */
+	int backlog;       /* -b, default SOMAXCONN */
+	unsigned idle_ms;  /* -t seconds, default 30: idle and header timeout */
+	bool quiet;        /* -q: no warnings (the start-up line stays) */
 	int listen_fd;
 };
 

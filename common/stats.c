@@ -71,8 +71,9 @@ size_t stats_format(char *out, size_t cap)
 
 void stats_print_summary(void)
 {
-	fprintf(stderr, "%s stopped after %lds: accepted %ld, requests %ld, errors %ld, "
-			"timeouts %ld, refused %ld\n",
+	fprintf(stderr,
+		"%s stopped after %lds: accepted %ld, requests %ld, errors %ld, "
+		"timeouts %ld, refused %ld\n",
 		model_label, (long)(time(NULL) - started_at), stats_get(STAT_ACCEPTED),
 		stats_get(STAT_REQUESTS), stats_get(STAT_ERRORS), stats_get(STAT_TIMEOUTS),
 		stats_get(STAT_REFUSED));

@@ -81,16 +81,18 @@ fail:
 
 static uint32_t epoll_mask(unsigned filters)
 {
-	return (filters & FILTER_READ ? EPOLLIN | EPOLLRDHUP : 0) | (filters & FILTER_WRITE ? EPOLLOUT : 0);
+	return (filters & FILTER_READ ? EPOLLIN | EPOLLRDHUP : 0) |
+	       (filters & FILTER_WRITE ? EPOLLOUT : 0);
 }
 
 static int apply_change(int kq, struct kq_state *st, const struct kevent *change)
 {
-	unsigned bit = change->filter == EVFILT_READ ? FILTER_READ
-		       : change->filter == EVFILT_WRITE ? FILTER_WRITE : 0;
+	unsigned bit = change->filter == EVFILT_READ    ? FILTER_READ
+		       : change->filter == EVFILT_WRITE ? FILTER_WRITE
+							: 0;
 	int fd = (int)change->ident, rc;
 	struct registration *reg;
-	struct epoll_event ev = {.data.fd = fd};
+	struct epoll_event ev = { .data.fd = fd };
 	unsigned before;
 
 	if (bit == 0 || !(change->flags & (EV_ADD | EV_DELETE)) || fd < 0) {
@@ -195,9 +197,11 @@ int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent 
 		struct registration *reg = &st->by_fd[fd];
 		unsigned short eof = e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR) ? EV_EOF : 0;
 
-		if ((reg->filters & FILTER_READ) && (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+		if ((reg->filters & FILTER_READ) &&
+		    (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
 			put_event(&eventlist[out++], fd, EVFILT_READ, eof, reg->udata_read);
-		if ((reg->filters & FILTER_WRITE) && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) && out < nevents)
+		if ((reg->filters & FILTER_WRITE) && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) &&
+		    out < nevents)
 			put_event(&eventlist[out++], fd, EVFILT_WRITE, eof, reg->udata_write);
 	}
 	return ready < 0 ? -1 : out;

@@ -50,7 +50,7 @@ static long now_ms(void)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
@@ -67,7 +67,7 @@ static void usage(void)
 
 static int connect_to(int port, bool nonblocking)
 {
-	struct sockaddr_in sa = {0};
+	struct sockaddr_in sa = { 0 };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	if (fd < 0)
@@ -86,7 +86,7 @@ static int connect_to(int port, bool nonblocking)
 
 static void reset_connection(int fd)
 {
-	struct linger lg = {1, 0};
+	struct linger lg = { 1, 0 };
 
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
@@ -115,7 +115,7 @@ static int exchange(int fd, const char *req, size_t len, bool one_byte, bool hal
 	char buf[16384];
 
 	for (;;) {
-		struct pollfd pfd = {fd, POLLIN, 0};
+		struct pollfd pfd = { fd, POLLIN, 0 };
 		long left = deadline - now_ms();
 		ssize_t r;
 
@@ -139,8 +139,10 @@ static int exchange(int fd, const char *req, size_t len, bool one_byte, bool hal
 		}
 		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		r = read(fd, buf, reset_after >= 0 && reset_after - received < (long)sizeof(buf)
-					  ? (size_t)(reset_after - received) : sizeof(buf));
+		r = read(fd, buf,
+			 reset_after >= 0 && reset_after - received < (long)sizeof(buf)
+			     ? (size_t)(reset_after - received)
+			     : sizeof(buf));
 		if (r == 0) {
 			close(fd);
 			return 0;
@@ -173,13 +175,26 @@ static int cmd_send(int port, int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "1g:t:n:w:H")) != -1) {
 		switch (ch) {
-		case '1': one_byte = true; break;
-		case 'g': gap = atol(optarg); break;
-		case 't': timeout = atol(optarg); break;
-		case 'n': reset_after = atol(optarg); break;
-		case 'w': slow = atol(optarg); break;
-		case 'H': half_close = true; break;
-		default: usage();
+		case '1':
+			one_byte = true;
+			break;
+		case 'g':
+			gap = atol(optarg);
+			break;
+		case 't':
+			timeout = atol(optarg);
+			break;
+		case 'n':
+			reset_after = atol(optarg);
+			break;
+		case 'w':
+			slow = atol(optarg);
+			break;
+		case 'H':
+			half_close = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	req = read_all_stdin(&len);
@@ -222,7 +237,8 @@ static void trickle(const int *fds, int count, const char *text, long gap, long 
 
 	for (at = 0; text[at] != '\0' && now_ms() + gap < deadline; at++) {
 		for (i = 0; i < count; i++)
-			if (write(fds[i], text + at, 1) < 0 && errno != EPIPE && errno != ECONNRESET)
+			if (write(fds[i], text + at, 1) < 0 && errno != EPIPE &&
+			    errno != ECONNRESET)
 				perror("client: write");
 		sleep_ms(gap);
 	}
@@ -236,10 +252,17 @@ static int cmd_hold(int port, int count, int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "s:g:d:")) != -1) {
 		switch (ch) {
-		case 's': text = optarg; break; /* \r \n \\ understood */
-		case 'g': gap = atol(optarg); break;
-		case 'd': seconds = atol(optarg); break;
-		default: usage();
+		case 's':
+			text = optarg;
+			break; /* \r \n \\ understood */
+		case 'g':
+			gap = atol(optarg);
+			break;
+		case 'd':
+			seconds = atol(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	text = unescape(text);
@@ -287,8 +310,11 @@ static int cmd_repeat(int port, int count, int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "t:")) != -1) {
 		switch (ch) {
-		case 't': timeout = atol(optarg); break;
-		default: usage();
+		case 't':
+			timeout = atol(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	req = read_all_stdin(&len);
@@ -308,7 +334,7 @@ static int cmd_repeat(int port, int count, int argc, char **argv)
 		while (sent < len && (r = write(fd, req + sent, len - sent)) > 0)
 			sent += (size_t)r;
 		for (;;) {
-			struct pollfd pfd = {fd, POLLIN, 0};
+			struct pollfd pfd = { fd, POLLIN, 0 };
 			long left = deadline - now_ms();
 
 			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
@@ -316,7 +342,8 @@ static int cmd_repeat(int port, int count, int argc, char **argv)
 			if ((r = read(fd, buf, sizeof(buf))) <= 0)
 				break;
 			if (got < sizeof(head)) {
-				size_t take = (size_t)r < sizeof(head) - got ? (size_t)r : sizeof(head) - got;
+				size_t take =
+				    (size_t)r < sizeof(head) - got ? (size_t)r : sizeof(head) - got;
 				memcpy(head + got, buf, take);
 				got += take;
 			}
@@ -371,9 +398,14 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 
 	while ((ch = getopt(argc, argv, "r:t:")) != -1) {
 		switch (ch) {
-		case 'r': requests = atoi(optarg); break;
-		case 't': timeout = atol(optarg); break;
-		default: usage();
+		case 'r':
+			requests = atoi(optarg);
+			break;
+		case 't':
+			timeout = atol(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!fetches || !pfds || requests < 1)
@@ -381,8 +413,8 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 	one = strlen(path) + 64;
 	req = malloc(one * (size_t)requests);
 	for (i = 0; i < requests; i++)
-		req_len += (size_t)sprintf(req + req_len, "GET %s HTTP/1.1\r\nHost: t\r\n%s\r\n", path,
-					   i == requests - 1 ? "Connection: close\r\n" : "");
+		req_len += (size_t)sprintf(req + req_len, "GET %s HTTP/1.1\r\nHost: t\r\n%s\r\n",
+					   path, i == requests - 1 ? "Connection: close\r\n" : "");
 	fdlimit_raise();
 	for (i = 0; i < count; i++) {
 		fetches[i].fd = connect_to(port, true);

@@ -35,17 +35,18 @@ static const struct mode {
 	const char *name;
 	const char *reply; /* NULL: no reply */
 } modes[] = {
-	{"ok", OK_REPLY},
-	{"record", OK_REPLY},
-	{"status503", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n"},
-	{"close", NULL},
-	{"reset", NULL},
-	{"head-only", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"},
-	{"truncate", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
-		     "0123456789012345678901234567890123456789012345678\n"},
-	{"eof-bodies", "HTTP/1.0 200 OK\r\n\r\n"},
-	{"bad-length", "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nok\n"},
-	{"garbage", "HELLO THERE\r\n\r\n"},
+	{ "ok", OK_REPLY },
+	{ "record", OK_REPLY },
+	{ "status503", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: "
+		       "close\r\n\r\nbusy\n" },
+	{ "close", NULL },
+	{ "reset", NULL },
+	{ "head-only", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" },
+	{ "truncate", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+		      "0123456789012345678901234567890123456789012345678\n" },
+	{ "eof-bodies", "HTTP/1.0 200 OK\r\n\r\n" },
+	{ "bad-length", "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nok\n" },
+	{ "garbage", "HELLO THERE\r\n\r\n" },
 };
 
 /* Read until the blank line that ends a request head (or EOF); returns the
@@ -84,7 +85,7 @@ static void write_all(int fd, const char *p, size_t n)
 int main(int argc, char **argv)
 {
 	const struct mode *mode = NULL;
-	struct sockaddr_in addr = {.sin_family = AF_INET};
+	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t len = sizeof(addr);
 	FILE *record = NULL;
 	unsigned long served = 0;
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			mode = &modes[i];
 	if (mode == NULL)
-		errx(2, "usage: fakeserver MODE [FILE] (modes: see the top of tests/tools/fakeserver.c)");
+		errx(2, "usage: fakeserver MODE [FILE] (modes: see the top of "
+			"tests/tools/fakeserver.c)");
 	if (strcmp(mode->name, "record") == 0) {
 		if (argc < 3 || (record = fopen(argv[2], "a")) == NULL)
 			errx(2, "record needs a file it can append to");
@@ -108,7 +110,8 @@ int main(int argc, char **argv)
 	    bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 128) < 0 ||
 	    getsockname(lfd, (struct sockaddr *)&addr, &len) < 0)
 		err(1, "listen");
-	fprintf(stderr, "fakeserver listening on 127.0.0.1:%d pid %ld\n", ntohs(addr.sin_port), (long)getpid());
+	fprintf(stderr, "fakeserver listening on 127.0.0.1:%d pid %ld\n", ntohs(addr.sin_port),
+		(long)getpid());
 	for (;;) {
 		char request[16384];
 		size_t got;
@@ -123,7 +126,7 @@ int main(int argc, char **argv)
 		if (record != NULL)
 			fwrite(request, 1, got, record);
 		if (strcmp(mode->name, "reset") == 0) {
-			struct linger abort_close = {.l_onoff = 1, .l_linger = 0};
+			struct linger abort_close = { .l_onoff = 1, .l_linger = 0 };
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof(abort_close));
 		} else if (strcmp(mode->name, "eof-bodies") == 0) {
 			write_all(fd, mode->reply, strlen(mode->reply));

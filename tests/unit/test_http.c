@@ -25,8 +25,8 @@
 struct parse_case {
 	const char *name;
 	const char *input;
-	size_t len;  /* 0: strlen(input) */
-	int expect;  /* WHOLE, a head length, or -status */
+	size_t len; /* 0: strlen(input) */
+	int expect; /* WHOLE, a head length, or -status */
 	const char *method, *target;
 	int minor;
 	bool keep_alive;
@@ -37,55 +37,84 @@ struct parse_case {
 
 /* clang-format off: one case per line reads as a table */
 static const struct parse_case cases[] = {
-	{"simple HTTP/1.1", "GET /" H11 "\r\n", 0, WHOLE, "GET", "/", 1, true, 0},
-	{"HTTP/1.0 closes by default", "GET / HTTP/1.0\r\n\r\n", 0, WHOLE, "GET", "/", 0, false, 0},
-	{"HTTP/1.0 keep-alive", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 0, WHOLE, "GET", "/", 0, true, 0},
-	{"HTTP/1.1 Connection: close", "GET /" H11 "Connection: close\r\n\r\n", 0, WHOLE, "GET", "/", 1, false, 0},
-	{"Connection list, any case", "GET /" H11 "Connection: foo ,  Close\r\n\r\n", 0, WHOLE, "GET", "/", 1, false, 0},
-	{"HEAD", "HEAD /stats" H11 "\r\n", 0, WHOLE, "HEAD", "/stats", 1, true, 0},
-	{"bare LF line endings", "GET /x HTTP/1.1\nHost: a\n\n", 0, WHOLE, "GET", "/x", 1, true, 0},
-	{"mixed line endings", "GET /x HTTP/1.1\r\nHost: a\n\r\n", 0, WHOLE, "GET", "/x", 1, true, 0},
-	{"leading empty line ignored", "\r\nGET /" H11 "\r\n", 0, WHOLE, "GET", "/", 1, true, 0},
-	{"query kept in target", "GET /bytes/10?x=1" H11 "\r\n", 0, WHOLE, "GET", "/bytes/10?x=1", 1, true, 0},
-	{"absolute-form target", "GET http://a/x" H11 "\r\n", 0, WHOLE, "GET", "http://a/x", 1, true, 0},
-	{"HTTP/1.2 is treated as 1.1", "GET / HTTP/1.2\r\nHost: a\r\n\r\n", 0, WHOLE, "GET", "/", 1, true, 0},
-	{"OWS and obs-text in values", "GET /" H11 "X:  \t a\xe9 b \t\r\n\r\n", 0, WHOLE, "GET", "/", 1, true, 0},
-	{"body follows the head", "POST /p" H11 "Content-Length: 5\r\n\r\nhello", 0, 48, "POST", "/p", 1, true, 5},
-	{"equal duplicate Content-Length", "POST /p" H11 "Content-Length: 5\r\nContent-Length: 5\r\n\r\n", 0, WHOLE, "POST", "/p", 1, true, 5},
-	{"unknown method parses (501 is routing's call)", "BREW /pot" H11 "\r\n", 0, WHOLE, "BREW", "/pot", 1, true, 0},
-	{"pipelined: first head only", "GET /a" H11 "\r\nGET /b" H11 "\r\n", 0, 28, "GET", "/a", 1, true, 0},
+	{ "simple HTTP/1.1", "GET /" H11 "\r\n", 0, WHOLE, "GET", "/", 1, true, 0 },
+	{ "HTTP/1.0 closes by default", "GET / HTTP/1.0\r\n\r\n", 0, WHOLE, "GET", "/", 0, false,
+	  0 },
+	{ "HTTP/1.0 keep-alive", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 0, WHOLE,
+	  "GET", "/", 0, true, 0 },
+	{ "HTTP/1.1 Connection: close", "GET /" H11 "Connection: close\r\n\r\n", 0, WHOLE, "GET",
+	  "/", 1, false, 0 },
+	{ "Connection list, any case", "GET /" H11 "Connection: foo ,  Close\r\n\r\n", 0, WHOLE,
+	  "GET", "/", 1, false, 0 },
+	{ "HEAD", "HEAD /stats" H11 "\r\n", 0, WHOLE, "HEAD", "/stats", 1, true, 0 },
+	{ "bare LF line endings", "GET /x HTTP/1.1\nHost: a\n\n", 0, WHOLE, "GET", "/x", 1, true,
+	  0 },
+	{ "mixed line endings", "GET /x HTTP/1.1\r\nHost: a\n\r\n", 0, WHOLE, "GET", "/x", 1, true,
+	  0 },
+	{ "leading empty line ignored", "\r\nGET /" H11 "\r\n", 0, WHOLE, "GET", "/", 1, true, 0 },
+	{ "query kept in target", "GET /bytes/10?x=1" H11 "\r\n", 0, WHOLE, "GET", "/bytes/10?x=1",
+	  1, true, 0 },
+	{ "absolute-form target", "GET http://a/x" H11 "\r\n", 0, WHOLE, "GET", "http://a/x", 1,
+	  true, 0 },
+	{ "HTTP/1.2 is treated as 1.1", "GET / HTTP/1.2\r\nHost: a\r\n\r\n", 0, WHOLE, "GET", "/",
+	  1, true, 0 },
+	{ "OWS and obs-text in values", "GET /" H11 "X:  \t a\xe9 b \t\r\n\r\n", 0, WHOLE, "GET",
+	  "/", 1, true, 0 },
+	{ "body follows the head", "POST /p" H11 "Content-Length: 5\r\n\r\nhello", 0, 48, "POST",
+	  "/p", 1, true, 5 },
+	{ "equal duplicate Content-Length",
+	  "POST /p" H11 "Content-Length: 5\r\nContent-Length: 5\r\n\r\n", 0, WHOLE, "POST", "/p", 1,
+	  true, 5 },
+	{ "unknown method parses (501 is routing's call)", "BREW /pot" H11 "\r\n", 0, WHOLE, "BREW",
+	  "/pot", 1, true, 0 },
+	{ "pipelined: first head only", "GET /a" H11 "\r\nGET /b" H11 "\r\n", 0, 28, "GET", "/a", 1,
+	  true, 0 },
 
-	{"no version (HTTP/0.9)", "GET /\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"lower-case protocol", "GET / http/1.1\r\nHost: a\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"HTTP/2.0 request line", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 0, -505, 0, 0, 0, 0, 0},
-	{"two spaces", "GET  /" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"target not a path", "GET foo" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"control character in target", "GET /\x01" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"bad character in method", "G/ET /" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"TLS handshake refused early", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 0, -400, 0, 0, 0, 0, 0},
-	{"too many leading empty lines", "\r\n\r\n\r\n\r\n\r\nGET /" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"space before colon", "GET /" H11 "X-A : b\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"obs-fold", "GET /" H11 "X-A: b\r\n c\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"bare CR in a value", "GET /" H11 "X-A: b\rc\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"bare CR ends request line", "GET / HTTP/1.1\rHost: a\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"NUL in a value", "GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 35, -400, 0, 0, 0, 0, 0},
-	{"control character in a name", "GET /" H11 "X\x01Y: z\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"empty field name", "GET /" H11 ": z\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"missing Host in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"duplicate Host", "GET /" H11 "Host: b\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"duplicate Host in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Transfer-Encoding: chunked", "POST /" H11 "Transfer-Encoding: chunked\r\n\r\n", 0, -501, 0, 0, 0, 0, 0},
-	{"chunked, identity", "POST /" H11 "Transfer-Encoding: chunked, identity\r\n\r\n", 0, -501, 0, 0, 0, 0, 0},
-	{"Content-Length with Transfer-Encoding", "POST /" H11 "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0, -501, 0, 0, 0, 0, 0},
-	{"Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"differing Content-Length", "POST /" H11 "Content-Length: 5\r\nContent-Length: 6\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length +5", "POST /" H11 "Content-Length: +5\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length -1", "POST /" H11 "Content-Length: -1\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length 5 5", "POST /" H11 "Content-Length: 5 5\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length list 5,5", "POST /" H11 "Content-Length: 5,5\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length empty", "POST /" H11 "Content-Length:\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length 2^64", "POST /" H11 "Content-Length: 18446744073709551616\r\n\r\n", 0, -400, 0, 0, 0, 0, 0},
-	{"Content-Length too large", "POST /" H11 "Content-Length: 2000000\r\n\r\n", 0, -413, 0, 0, 0, 0, 0},
+	{ "no version (HTTP/0.9)", "GET /\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "lower-case protocol", "GET / http/1.1\r\nHost: a\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "HTTP/2.0 request line", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 0, -505, 0, 0, 0, 0, 0 },
+	{ "two spaces", "GET  /" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "target not a path", "GET foo" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "control character in target", "GET /\x01" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "bad character in method", "G/ET /" H11 "\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "TLS handshake refused early", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 0, -400, 0,
+	  0, 0, 0, 0 },
+	{ "too many leading empty lines", "\r\n\r\n\r\n\r\n\r\nGET /" H11 "\r\n", 0, -400, 0, 0, 0,
+	  0, 0 },
+	{ "space before colon", "GET /" H11 "X-A : b\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "obs-fold", "GET /" H11 "X-A: b\r\n c\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "bare CR in a value", "GET /" H11 "X-A: b\rc\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "bare CR ends request line", "GET / HTTP/1.1\rHost: a\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "NUL in a value", "GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 35, -400, 0, 0, 0, 0,
+	  0 },
+	{ "control character in a name", "GET /" H11 "X\x01Y: z\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "empty field name", "GET /" H11 ": z\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "missing Host in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "duplicate Host", "GET /" H11 "Host: b\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "duplicate Host in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 0, -400, 0,
+	  0, 0, 0, 0 },
+	{ "Transfer-Encoding: chunked", "POST /" H11 "Transfer-Encoding: chunked\r\n\r\n", 0, -501,
+	  0, 0, 0, 0, 0 },
+	{ "chunked, identity", "POST /" H11 "Transfer-Encoding: chunked, identity\r\n\r\n", 0, -501,
+	  0, 0, 0, 0, 0 },
+	{ "Content-Length with Transfer-Encoding",
+	  "POST /" H11 "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0, -501, 0, 0, 0,
+	  0, 0 },
+	{ "Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+	  0, -400, 0, 0, 0, 0, 0 },
+	{ "differing Content-Length", "POST /" H11 "Content-Length: 5\r\nContent-Length: 6\r\n\r\n",
+	  0, -400, 0, 0, 0, 0, 0 },
+	{ "Content-Length +5", "POST /" H11 "Content-Length: +5\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "Content-Length -1", "POST /" H11 "Content-Length: -1\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "Content-Length 5 5", "POST /" H11 "Content-Length: 5 5\r\n\r\n", 0, -400, 0, 0, 0, 0,
+	  0 },
+	{ "Content-Length list 5,5", "POST /" H11 "Content-Length: 5,5\r\n\r\n", 0, -400, 0, 0, 0,
+	  0, 0 },
+	{ "Content-Length empty", "POST /" H11 "Content-Length:\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
+	{ "Content-Length 2^64", "POST /" H11 "Content-Length: 18446744073709551616\r\n\r\n", 0,
+	  -400, 0, 0, 0, 0, 0 },
+	{ "Content-Length too large", "POST /" H11 "Content-Length: 2000000\r\n\r\n", 0, -413, 0, 0,
+	  0, 0, 0 },
 };
 /* clang-format on */
 
@@ -113,7 +142,8 @@ static void guard_setup(size_t max_len)
 	guard_room = (max_len + page_size) / page_size * page_size;
 	guard_base = mmap(NULL, guard_room + page_size, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (guard_base == MAP_FAILED || mprotect(guard_base + guard_room, page_size, PROT_NONE) != 0) {
+	if (guard_base == MAP_FAILED ||
+	    mprotect(guard_base + guard_room, page_size, PROT_NONE) != 0) {
 		perror("guard page");
 		exit(2);
 	}
@@ -175,13 +205,16 @@ static void run_case(const struct parse_case *c)
 		rc = http_parse_request(prefix, i, &scanned, &req);
 		fresh_rc = http_parse_request(prefix, i, &fresh_scanned, &fresh);
 		if (rc != fresh_rc) {
-			snprintf(why, sizeof(why), "prefix %zu: incremental %d, fresh %d", i, rc, fresh_rc);
+			snprintf(why, sizeof(why), "prefix %zu: incremental %d, fresh %d", i, rc,
+				 fresh_rc);
 			ok = false;
 		} else if (expect < 0 && rc == expect) {
 			break; /* refused early: fine, that is the point */
 		} else if (expect > 0 && (size_t)expect == i) {
 			if (rc != expect)
-				snprintf(why, sizeof(why), "prefix %zu: got %d, want %d", i, rc, expect), ok = false;
+				snprintf(why, sizeof(why), "prefix %zu: got %d, want %d", i, rc,
+					 expect),
+				    ok = false;
 			else
 				ok = check_fields(c, &req, why, sizeof(why));
 			break;
@@ -249,15 +282,18 @@ static void run_limit_cases(void)
 static void run_head_cases(void)
 {
 	char out[512];
-	struct http_response resp = {.status = 200, .server = "t", .content_type = "text/plain",
-				     .content_length = 14, .keep_alive = true};
+	struct http_response resp = { .status = 200,
+				      .server = "t",
+				      .content_type = "text/plain",
+				      .content_length = 14,
+				      .keep_alive = true };
 	size_t n = http_format_head(out, sizeof(out), &resp);
 	const char *date = http_date_now();
 
 	out[n] = '\0';
 	report(n > 0 && strncmp(out, "HTTP/1.1 200 OK\r\nServer: t\r\nDate: ", 34) == 0 &&
-		       strstr(out, "\r\nContent-Length: 14\r\n") && !strstr(out, "Connection") &&
-		       strcmp(out + n - 4, "\r\n\r\n") == 0,
+		   strstr(out, "\r\nContent-Length: 14\r\n") && !strstr(out, "Connection") &&
+		   strcmp(out + n - 4, "\r\n\r\n") == 0,
 	       "head: 200 keep-alive, no Connection field", out);
 
 	resp.keep_alive = false;
@@ -265,7 +301,7 @@ static void run_head_cases(void)
 	n = http_format_head(out, sizeof(out), &resp);
 	out[n] = '\0';
 	report(n > 0 && strncmp(out, "HTTP/1.1 404 Not Found\r\n", 24) == 0 &&
-		       strstr(out, "\r\nConnection: close\r\n"),
+		   strstr(out, "\r\nConnection: close\r\n"),
 	       "head: 404 with Connection: close", out);
 
 	resp.keep_alive = true;
@@ -277,7 +313,8 @@ static void run_head_cases(void)
 
 	report(http_format_head(out, 20, &resp) == 0, "head: too small a buffer gives 0", "not 0");
 	/* IMF-fixdate is always 29 characters: "Sun, 06 Nov 1994 08:49:37 GMT". */
-	report(strlen(date) == 29 && strcmp(date + 25, " GMT") == 0, "head: Date is IMF-fixdate", date);
+	report(strlen(date) == 29 && strcmp(date + 25, " GMT") == 0, "head: Date is IMF-fixdate",
+	       date);
 }
 
 static void run_method_cases(void)
@@ -286,15 +323,19 @@ static void run_method_cases(void)
 		const char *method;
 		enum http_method want;
 	} methods[] = {
-		{"GET", HTTP_GET}, {"HEAD", HTTP_HEAD}, {"POST", HTTP_METHOD_NOT_ALLOWED},
-		{"DELETE", HTTP_METHOD_NOT_ALLOWED}, {"get", HTTP_METHOD_UNKNOWN}, {"BREW", HTTP_METHOD_UNKNOWN},
+		{ "GET", HTTP_GET },
+		{ "HEAD", HTTP_HEAD },
+		{ "POST", HTTP_METHOD_NOT_ALLOWED },
+		{ "DELETE", HTTP_METHOD_NOT_ALLOWED },
+		{ "get", HTTP_METHOD_UNKNOWN },
+		{ "BREW", HTTP_METHOD_UNKNOWN },
 	};
 	bool ok = true;
 	char why[64] = "";
 
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		struct http_request req = {.method = methods[i].method,
-					   .method_len = strlen(methods[i].method)};
+		struct http_request req = { .method = methods[i].method,
+					    .method_len = strlen(methods[i].method) };
 		if (http_method_of(&req) != methods[i].want) {
 			snprintf(why, sizeof(why), "%s misclassified", methods[i].method);
 			ok = false;
@@ -317,23 +358,33 @@ static void run_order_cases(void)
 	memset(buf + n, 'b', 9 * 1024);
 	n += 9 * 1024;
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\r\n\r\n");
-	c = (struct parse_case){"order: bad request line before oversized headers is 400",
-				buf, n, -400, 0, 0, 0, 0, 0};
+	c = (struct parse_case){ "order: bad request line before oversized headers is 400",
+				 buf,
+				 n,
+				 -400,
+				 0,
+				 0,
+				 0,
+				 0,
+				 0 };
 	run_case(&c);
 
 	/* Junk in the method of an endless line: 400, not 414. */
 	memset(buf, 'a', 9000);
 	buf[0] = '\0';
-	c = (struct parse_case){"order: junk method of an overlong line is 400", buf, 9000, -400,
-				0, 0, 0, 0, 0};
+	c = (struct parse_case){
+		"order: junk method of an overlong line is 400", buf, 9000, -400, 0, 0, 0, 0, 0
+	};
 	run_case(&c);
 
 	/* A bad method byte only past the line limit: 414, as a parser fed the
 	 * first 8 KiB and a bit must already have answered. */
 	memset(buf, 'a', 8300);
-	n = 8300 + (size_t)snprintf(buf + 8300, sizeof(buf) - 8300, "@ / HTTP/1.1\r\nHost: a\r\n\r\n");
-	c = (struct parse_case){"order: a bad method byte past the line limit is 414", buf, n, -414,
-				0, 0, 0, 0, 0};
+	n = 8300 +
+	    (size_t)snprintf(buf + 8300, sizeof(buf) - 8300, "@ / HTTP/1.1\r\nHost: a\r\n\r\n");
+	c = (struct parse_case){
+		"order: a bad method byte past the line limit is 414", buf, n, -414, 0, 0, 0, 0, 0
+	};
 	run_case(&c);
 }
 
@@ -363,23 +414,44 @@ static void run_full_buffer_cases(void)
 	n += 23;
 	memset(exact + n, 'b', HTTP_MAX_HEAD - n - 4);
 	memcpy(exact + HTTP_MAX_HEAD - 4, "\r\n\r\n", 4);
-	c = (struct parse_case){"full buffer: the largest head allowed fills it exactly", exact,
-				HTTP_MAX_HEAD, WHOLE, "GET", target, 1, true, 0};
+	c = (struct parse_case){ "full buffer: the largest head allowed fills it exactly",
+				 exact,
+				 HTTP_MAX_HEAD,
+				 WHOLE,
+				 "GET",
+				 target,
+				 1,
+				 true,
+				 0 };
 	run_case(&c);
 
 	/* The same with one more header byte: the buffer fills before the
 	 * blank line can arrive. */
 	memcpy(over, exact, HTTP_MAX_HEAD);
 	memcpy(over + HTTP_MAX_HEAD - 4, "b\r\n\r", 4);
-	c = (struct parse_case){"full buffer: one header byte more is 431 without waiting", over,
-				HTTP_MAX_HEAD, -431, 0, 0, 0, 0, 0};
+	c = (struct parse_case){ "full buffer: one header byte more is 431 without waiting",
+				 over,
+				 HTTP_MAX_HEAD,
+				 -431,
+				 0,
+				 0,
+				 0,
+				 0,
+				 0 };
 	run_case(&c);
 
 	/* A request line that never ends within the buffer. */
 	memset(line_only, 'a', sizeof(line_only));
 	memcpy(line_only, "GET /", 5);
-	c = (struct parse_case){"full buffer: a request line with no end is 414", line_only,
-				HTTP_MAX_HEAD, -414, 0, 0, 0, 0, 0};
+	c = (struct parse_case){ "full buffer: a request line with no end is 414",
+				 line_only,
+				 HTTP_MAX_HEAD,
+				 -414,
+				 0,
+				 0,
+				 0,
+				 0,
+				 0 };
 	run_case(&c);
 }
 

@@ -28,7 +28,7 @@ static void report(int ok, const char *name, const char *why)
 int main(void)
 {
 	struct kevent changes[3], out[3];
-	struct timespec no_wait = {0, 0};
+	struct timespec no_wait = { 0, 0 };
 	int a[2], b[2], c[2], kq, n;
 	char why[256] = "";
 	int ok;

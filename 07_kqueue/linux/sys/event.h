@@ -20,11 +20,11 @@
 #define KQUEUE_IMPLEMENTATION "kqueue (emulated on epoll)"
 
 struct kevent {
-	uintptr_t ident;     /* the descriptor */
-	short filter;        /* EVFILT_READ or EVFILT_WRITE */
+	uintptr_t ident; /* the descriptor */
+	short filter;    /* EVFILT_READ or EVFILT_WRITE */
 	unsigned short flags;
 	unsigned int fflags;
-	intptr_t data;       /* with EV_ERROR: the errno */
+	intptr_t data; /* with EV_ERROR: the errno */
 	void *udata;
 };
 
