@@ -129,6 +129,7 @@ static int url_count;
 static struct conn *conns;
 static int conn_cap;
 static int *free_slots, free_count;
+static int *pending_sends, pending_count; /* keep-alive: next requests, sent after a batch */
 static struct waiter *waiter;
 static struct sockaddr_storage proxy_addr;
 static socklen_t proxy_addr_len;
@@ -723,10 +724,25 @@ static void response_complete(struct conn *c, uint64_t now, uint64_t end_ns)
 		st.started++;
 		c->state = SENDING;
 		want_for_state(c);
-		send_request(c, now, end_ns);
+		/* Sent after the whole batch of events has been read, as wrk
+		 * does: the server then finds many requests per wake-up rather
+		 * than one at a time. */
+		pending_sends[pending_count++] = (int)(c - conns);
 		return;
 	}
 	release_conn(c);
+}
+
+static void send_pending(uint64_t now, uint64_t end_ns)
+{
+	int i;
+
+	for (i = 0; i < pending_count; i++) {
+		struct conn *c = &conns[pending_sends[i]];
+		if (c->state == SENDING)
+			send_request(c, now, end_ns);
+	}
+	pending_count = 0;
 }
 
 /* The server closed the connection: the end of a body without
@@ -1039,9 +1055,10 @@ int main(int argc, char **argv)
 
 	conns = calloc((size_t)conn_cap, sizeof(*conns));
 	free_slots = malloc((size_t)conn_cap * sizeof(*free_slots));
+	pending_sends = malloc((size_t)conn_cap * sizeof(*pending_sends));
 	events = malloc((size_t)conn_cap * sizeof(*events));
 	waiter = waiter_create(conn_cap + HEADROOM_FDS + 64);
-	if (!conns || !free_slots || !events || !waiter)
+	if (!conns || !free_slots || !pending_sends || !events || !waiter)
 		die("%s", "out of memory");
 	for (i = conn_cap - 1; i >= 0; i--) {
 		conns[i].fd = -1;
@@ -1110,8 +1127,10 @@ int main(int argc, char **argv)
 		now = now_ns();
 		for (i = 0; i < ready; i++)
 			dispatch(&events[i], now, end_ns);
+		send_pending(now, end_ns);
 		if (now - last_tick >= tick_ns) {
 			tick(now, end_ns);
+			send_pending(now, end_ns);
 			last_tick = now;
 		}
 		if (opt.verbose && now - last_progress >= 60000000000ull) {
