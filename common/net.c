@@ -67,7 +67,7 @@ static int bind_and_listen(const struct addrinfo *ai, int backlog)
 		return -1;
 	/* SO_REUSEADDR lets a restarted server bind while old connections sit
 	 * in TIME_WAIT. Never SO_REUSEPORT: a stale server would silently take
-	 * half the traffic (BENCHMARKING.md). */
+	 * half the traffic, and the bench would measure two servers. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
 	    bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0)
 		return fd;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# behaviour.bats - the contract every model shares (DESIGN.md, "Shared
-# behaviour"). tests/run runs this file once per model, with MODEL set.
+# behaviour.bats - the contract every model shares (README.md, "Poke one
+# server"). tests/run runs this file once per model, with MODEL set.
 
 load helpers
 

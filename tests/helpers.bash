@@ -118,7 +118,7 @@ stop_server() {
 	SERVER_PID=
 }
 
-# cleanup_checked: the invariant after every test of a server (RELIABILITY.md):
+# cleanup_checked: the invariant after every test of a server:
 # once the test's clients are gone, the server is alive, its stderr has no
 # sanitizer report and no "Broken pipe", and its descriptors are back to
 # FD_BASELINE. Then cleanup. Fails the test if the invariant does not hold.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # bats_require_minimum_version 1.5.0 is implied by run --separate-stderr.
-# http_load.bats - bench/http_load against the spec in HTTP_LOAD.md: report
+# http_load.bats - bench/http_load against its manual (bench/README.md): report
 # format, flag prefixes, argument errors, exact counts, failures, extensions.
 
 load helpers

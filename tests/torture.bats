@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # torture.bats - hostile clients, resets, descriptor exhaustion and signals
-# (../shared/RELIABILITY.md). tests/run runs this file once per model, with
+# (README.md, "Reliability"). tests/run runs this file once per model, with
 # MODEL set. After every test the server must be alive, quiet (no sanitizer
 # report, no "Broken pipe") and back to the descriptors it started with.
 
