@@ -243,15 +243,21 @@ static const char *resolve_flag(const char *arg)
 	return NULL;
 }
 
-/* "NAME may be at most LIMIT", the original's wording. */
-static void check_at_most(const char *name, long value, long limit)
+/* A number out of range for NAME, in the original's words. For the start
+ * and end specifiers 0 means "not given" (settled before this), so their
+ * lowest is 0 while the message asks for at least 1. */
+static void check_range(const char *name, long value, long lowest, long highest)
 {
 	char buf[96];
 
-	if (value > limit) {
-		snprintf(buf, sizeof(buf), "%s may be at most %ld", name, limit);
-		die("%s", buf);
-	}
+	if (value < lowest)
+		snprintf(buf, sizeof(buf), "%s must be at least %ld", name,
+			 lowest > 1 ? lowest : 1);
+	else if (value > highest)
+		snprintf(buf, sizeof(buf), "%s may be at most %ld", name, highest);
+	else
+		return;
+	die("%s", buf);
 }
 
 static void parse_args(int argc, char **argv)
@@ -334,20 +340,11 @@ static void parse_args(int argc, char **argv)
 	}
 	limit = fdlimit_raise();
 	limit = (limit < 0 ? 1024 : limit > INT_MAX ? INT_MAX : limit) - HEADROOM_FDS;
-	if (opt.parallel < 0)
-		die("%s must be at least 1", "parallel");
-	check_at_most("parallel", opt.parallel, limit);
-	if (opt.rate < 0)
-		die("%s must be at least 1", "rate");
-	check_at_most("rate", opt.rate, MAX_RATE);
-	if (opt.fetches < 0)
-		die("%s must be at least 1", "fetches");
-	if (opt.seconds < 0)
-		die("%s must be at least 1", "seconds");
-	check_at_most("seconds", opt.seconds, MAX_SECONDS);
-	if (opt.timeout_s < 1)
-		die("%s must be at least 1", "timeout");
-	check_at_most("timeout", opt.timeout_s, MAX_SECONDS);
+	check_range("parallel", opt.parallel, 0, limit);
+	check_range("rate", opt.rate, 0, MAX_RATE);
+	check_range("fetches", opt.fetches, 0, LONG_MAX);
+	check_range("seconds", opt.seconds, 0, MAX_SECONDS);
+	check_range("timeout", opt.timeout_s, 1, MAX_SECONDS);
 	if (opt.keepalive && opt.parallel == 0)
 		die("%s", "-keepalive goes with -parallel");
 	conn_cap = opt.parallel ? (int)opt.parallel : (int)limit;
