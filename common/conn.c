@@ -125,6 +125,16 @@ static void answer_sent(struct conn *c)
 	}
 }
 
+/* The answer closes the connection and nothing more will be read as a
+ * request: drop what is buffered, and let the lingering close drain the
+ * rest (start_closing). */
+static void ignore_rest_of_input(struct conn *c)
+{
+	c->in_start = c->in_end;
+	c->unread_input = true;
+	c->input_budget = 0;
+}
+
 static bool parse_request(struct conn *c)
 {
 	struct http_request req;
@@ -150,9 +160,7 @@ static bool parse_request(struct conn *c)
 	if (rc < 0) {
 		respond_to_error(-rc, out_area(c), &c->reply);
 		/* Nothing after a bad head can be trusted to be a request. */
-		c->in_start = c->in_end;
-		c->unread_input = true;
-		c->input_budget = 0;
+		ignore_rest_of_input(c);
 	} else if (req.expect_continue && req.content_length > 0) {
 		/* The client holds its body back until it hears from us (RFC
 		 * 9110 section 10.1.1), and no route reads a body: the final
@@ -161,9 +169,7 @@ static bool parse_request(struct conn *c)
 		 * close drains it if it does. */
 		c->requests++;
 		respond_to_request(&req, false, out_area(c), &c->reply);
-		c->in_start = c->in_end;
-		c->unread_input = true;
-		c->input_budget = 0;
+		ignore_rest_of_input(c);
 	} else {
 		c->requests++;
 		respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
