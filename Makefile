@@ -31,13 +31,26 @@ ifeq ($(UNAME),Linux)
   # forgets a descriptor at close(); see 07_kqueue/README.md.
   KQUEUE_CFLAGS := -I07_kqueue/linux
   KQUEUE_OBJS   := $(BUILD)/obj/07_kqueue/linux/kqueue_epoll.o
+  # io_uring through the distribution's liburing (Debian/Ubuntu:
+  # apt-get install -y liburing-dev; Fedora: liburing-devel), found by
+  # pkg-config; without it 10_io_uring is skipped with a message.
+  URING_LIBS := $(shell pkg-config --libs liburing 2>/dev/null)
+  ifeq ($(URING_LIBS),)
+    SKIP_MODELS += 10_io_uring
+    SKIP_WHY    += 10_io_uring needs liburing (apt-get install -y liburing-dev).
+  endif
 else ifeq ($(UNAME),Darwin)
   FEATURES := -D_DARWIN_C_SOURCE
   WAITER   := kqueue
-  # No epoll on macOS: skip that model with a message.
-  SKIP_MODELS := 06_epoll
+  SKIP_MODELS := 06_epoll 09_sigio 10_io_uring
+  SKIP_WHY    := epoll, F_SETSIG and io_uring are Linux-only.
 else ifneq ($(filter FreeBSD OpenBSD NetBSD DragonFly,$(UNAME)),)
   WAITER   := kqueue
+  SKIP_MODELS := 06_epoll 09_sigio 10_io_uring
+  SKIP_WHY    := epoll, F_SETSIG and io_uring are Linux-only.
+else
+  SKIP_MODELS := 06_epoll 09_sigio 10_io_uring
+  SKIP_WHY    := epoll, F_SETSIG and io_uring are Linux-only.
 endif
 # bench/http_load waits with epoll, kqueue, or poll anywhere else.
 WAITER ?= poll
@@ -49,7 +62,7 @@ HARDEN = $(if $(filter -O1 -O2 -O3 -Os,$(OPT)),-U_FORTIFY_SOURCE -D_FORTIFY_SOUR
 ALL_CFLAGS = -std=c11 $(WARN) $(FEATURES) $(HARDEN) $(OPT) -pthread -Icommon $(CFLAGS)
 ALL_LDFLAGS = $(OPT) -pthread $(LDFLAGS)
 
-MODELS      := $(filter-out $(SKIP_MODELS),$(patsubst %/server.c,%,$(wildcard 0[1-9]_*/server.c)))
+MODELS      := $(filter-out $(SKIP_MODELS),$(patsubst %/server.c,%,$(wildcard [0-9][0-9]_*/server.c)))
 MODEL_BINS  := $(MODELS:%=$(BUILD)/bin/%)
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
@@ -61,7 +74,7 @@ HTTP_LOAD   := $(BUILD)/bin/http_load
 .PHONY: all test check bench sanitize tsan valgrind fuzz format clean
 all: $(MODEL_BINS) $(HTTP_LOAD)
 ifneq ($(SKIP_MODELS),)
-	@echo "note: not built on $(UNAME): $(SKIP_MODELS)"
+	@echo "note: not built here: $(SKIP_MODELS) ($(strip $(SKIP_WHY)))"
 endif
 
 $(BUILD)/obj/%.o: %.c
@@ -76,6 +89,7 @@ $(BUILD)/bin/%: $$(call model_objs,$$*) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bin/10_io_uring: LDLIBS += $(URING_LIBS)
 $(BUILD)/obj/07_kqueue/%.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 # kevent()'s change semantics, checked against the layer on Linux and

@@ -432,8 +432,6 @@ static void yield(struct conn *c)
 
 enum conn_want conn_on_event(struct conn *c, unsigned events)
 {
-	unsigned steps = 0;
-
 	if (events & CONN_READABLE)
 		c->can_read = true;
 	if (events & CONN_WRITABLE)
@@ -444,11 +442,12 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 	}
 	if (timer_now_ms() >= c->deadline_ms)
 		deadline_passed(c);
+	c->steps = 0;
 	while (step(c)) {
 		/* One fast client must not hold a one-thread loop for the whole
 		 * of a 64 MiB answer: a bounded share per event. (Blocking
 		 * models are one client per process or thread anyway.) */
-		if (c->mode != CONN_BLOCKING && ++steps == CONN_STEPS_PER_EVENT &&
+		if (++c->steps == CONN_STEPS_PER_EVENT && c->mode != CONN_BLOCKING &&
 		    c->state != CONN_CLOSED) {
 			yield(c);
 			break;

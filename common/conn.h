@@ -72,6 +72,7 @@ struct conn {
 	unsigned sndtimeo_ms;      /* blocking mode: the SO_SNDTIMEO in force */
 	bool interrupted;          /* blocking mode: a signal cut the last call short */
 	bool yielded;              /* event loops: stopped at its budget, to be called back */
+	unsigned steps;            /* what the last conn_on_event did; 0: nothing to do */
 	uint64_t yielded_deadline; /* the real deadline while yielded */
 	/* NULL while idle, so 10,000 idle connections cost ~10,000 structs:
 	 * input (HTTP_MAX_HEAD) followed by output (RESPOND_OUT_CAP). */

@@ -170,7 +170,8 @@ static void add_connection(struct loop *l, int fd)
 	apply(l, wc, CONN_WANT_READ);
 }
 
-static void accept_burst(struct loop *l)
+/* Returns how many connections were taken off the queue. */
+static int accept_burst(struct loop *l)
 {
 	int i;
 
@@ -180,35 +181,40 @@ static void accept_burst(struct loop *l)
 		if (fd >= 0)
 			add_connection(l, fd);
 		else if (errno != ECONNABORTED)
-			return; /* EAGAIN: the queue is empty */
+			break; /* EAGAIN: the queue is empty */
 	}
+	return i;
 }
 
-static void drain_wake_pipe(struct loop *l)
+static bool drain_wake_pipe(struct loop *l)
 {
 	char buf[64];
+	bool drained = false;
 
 	while (read(l->wake_fd, buf, sizeof(buf)) > 0)
-		;
+		drained = true;
 	if (net_stop_requested())
 		l->running = false;
+	return drained;
 }
 
-void loop_ready(struct loop *l, int fd, unsigned events)
+bool loop_ready(struct loop *l, int fd, unsigned events)
 {
 	struct watched_conn *wc;
+	enum conn_want want;
+	bool moved;
 
-	if (fd == l->listen_fd) {
-		accept_burst(l);
-		return;
-	}
-	if (fd == l->wake_fd) {
-		drain_wake_pipe(l);
-		return;
-	}
+	if (fd == l->listen_fd)
+		return accept_burst(l) > 0;
+	if (fd == l->wake_fd)
+		return drain_wake_pipe(l);
 	wc = (size_t)fd < l->by_fd_len ? l->by_fd[fd] : NULL;
-	if (wc != NULL)
-		apply(l, wc, conn_on_event(&wc->conn, events));
+	if (wc == NULL)
+		return false;
+	want = conn_on_event(&wc->conn, events);
+	moved = wc->conn.steps > 0; /* before apply(), which may free wc */
+	apply(l, wc, want);
+	return moved;
 }
 
 void loop_expire(struct loop *l)

@@ -1,5 +1,5 @@
 /*
- * loop.h - what the four event-driven servers (04-07) share: the table of
+ * loop.h - what the one-thread event-driven servers (04-09) share: the table of
  * connections, the accept loop, the deadline heap, and turning a
  * connection's intent into a registration.
  *
@@ -52,8 +52,12 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 bool loop_running(const struct loop *l);
 /* How long the wait may last: until the earliest deadline, -1 for ever. */
 int loop_timeout_ms(const struct loop *l);
-/* fd is ready: accept, stop, or drive its connection. */
-void loop_ready(struct loop *l, int fd, unsigned events);
+/* fd is ready: accept, stop, or drive its connection. Returns whether that
+ * got anywhere (a connection accepted, bytes moved, a request parsed): a
+ * loop that tries descriptors without being told they are ready
+ * (08_nonblocking, and 09_sigio's re-checks) learns from it whether the
+ * try was wasted. */
+bool loop_ready(struct loop *l, int fd, unsigned events);
 /* Fire every deadline that has passed. */
 void loop_expire(struct loop *l);
 /* Close every connection and free the loop. */

@@ -129,7 +129,7 @@ static void pause_briefly(void)
  * with the reserve given back would then sleep until the next client came
  * -- long after descriptors were free again -- and shed that innocent one.
  */
-static void shed_one_connection(int listen_fd, bool nonblocking)
+static bool shed_one_connection(int listen_fd, bool nonblocking)
 {
 	static struct log_limit limit;
 	struct pollfd pending = { listen_fd, POLLIN, 0 };
@@ -146,7 +146,7 @@ static void shed_one_connection(int listen_fd, bool nonblocking)
 		 * accept loop would spin, so it sleeps a little. */
 		if (!nonblocking || reserve_fd < 0)
 			pause_briefly();
-		return;
+		return false;
 	}
 	close(reserve_fd);
 	fd = accept(listen_fd, NULL, NULL);
@@ -157,6 +157,7 @@ static void shed_one_connection(int listen_fd, bool nonblocking)
 	reserve_fd = open("/dev/null", O_RDONLY);
 	if (reserve_fd >= 0)
 		set_cloexec(reserve_fd);
+	return true;
 }
 
 static void tune_connection(int fd)
@@ -252,8 +253,10 @@ int net_accept(int listen_fd, bool nonblocking)
 			return -1;
 		case EMFILE:
 		case ENFILE:
-			shed_one_connection(listen_fd, nonblocking);
-			errno = ECONNABORTED;
+			/* One shed: call again for the next. None waiting: as
+			 * good as an empty queue, or a loop that keeps calling
+			 * while accept() "makes progress" would spin. */
+			errno = shed_one_connection(listen_fd, nonblocking) ? ECONNABORTED : EAGAIN;
 			return -1;
 		default:
 			/* ENOBUFS, ENOMEM, EPERM (a firewall): not ours to fix. */

@@ -19,7 +19,8 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 /*
  * Accept one connection, made non-blocking if asked, FD_CLOEXEC.
  * Returns its descriptor, or -1 with errno:
- *   EAGAIN        nothing is pending (non-blocking listener)
+ *   EAGAIN        nothing is pending (non-blocking listener), or we are out
+ *                 of descriptors and nobody is waiting to be shed
  *   ECONNABORTED  a connection was dropped (reset while queued, or closed
  *                 at once because we are out of descriptors): call again
  *   EINTR         a stop was requested

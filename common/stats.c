@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const counter_names[STAT_COUNT] = {
+static const char *counter_names[STAT_COUNT] = {
 	"accepted", "requests", "open", "errors", "timeouts", "refused", "yields",
 };
 
@@ -31,6 +31,11 @@ void stats_init(const char *label)
 	counters = page;
 	model_label = label;
 	started_at = time(NULL);
+}
+
+void stats_name(enum stat_counter which, const char *name)
+{
+	counter_names[which] = name;
 }
 
 const char *stats_model(void)
@@ -60,6 +65,8 @@ size_t stats_format(char *out, size_t cap)
 		return 0;
 	used = (size_t)n;
 	for (i = 0; i < STAT_COUNT; i++) {
+		if (counter_names[i] == NULL)
+			continue;
 		n = snprintf(out + used, cap - used, "%s: %ld\n", counter_names[i],
 			     stats_get((enum stat_counter)i));
 		if (n < 0 || (size_t)n >= cap - used)
@@ -108,7 +115,7 @@ static size_t append_text(char *out, size_t at, size_t cap, const char *text)
 
 void stats_write_report(int fd)
 {
-	/* Room for the label and six counters of at most 20 digits each. */
+	/* Room for the label and every counter: a name and at most 20 digits. */
 	char line[128 + STAT_COUNT * 40];
 	size_t at = 0;
 	ssize_t ignored;
@@ -116,6 +123,8 @@ void stats_write_report(int fd)
 
 	at = append_text(line, at, 128, model_label);
 	for (i = 0; i < STAT_COUNT; i++) {
+		if (counter_names[i] == NULL)
+			continue;
 		at = append_text(line, at, sizeof(line) - 24, i == 0 ? ": " : ", ");
 		at = append_text(line, at, sizeof(line) - 24, counter_names[i]);
 		at = append_text(line, at, sizeof(line) - 24, " ");

@@ -19,12 +19,21 @@ enum stat_counter {
 	STAT_REFUSED,  /* connections closed at once: no descriptor or slot */
 	STAT_YIELDS,   /* event loops: a connection used up its work budget for
 			  one event and let the others go first (conn.c) */
+	/* Counters one model names for itself with stats_name() (09_sigio's
+	 * signals and queue overflows, ...); unnamed ones are not shown. */
+	STAT_MODEL_1,
+	STAT_MODEL_2,
+	STAT_MODEL_3,
 	STAT_COUNT
 };
 
 /* Call once, before any fork or thread. The label is the model's name as
  * printed ("epoll", "kqueue (emulated on epoll)"). Exits on failure. */
 void stats_init(const char *model_label);
+
+/* Give one of the STAT_MODEL_* counters its name in /stats. Before any
+ * fork or thread. */
+void stats_name(enum stat_counter which, const char *name);
 
 const char *stats_model(void);
 void stats_add(enum stat_counter which, long delta);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # events.bats - what a single-threaded event loop must get right. tests/run
-# runs this file once per event-driven model (04-07), with MODEL set.
+# runs this file once per event-driven model (04-10), with MODEL set.
 
 load helpers
 

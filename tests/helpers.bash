@@ -154,6 +154,13 @@ raw() {
 }
 
 # stat_value NAME: one counter from /stats.
+# is_busy_polling_model: the model under test asks every descriptor in a loop
+# that never sleeps (08_nonblocking without -s), so it burns a CPU whatever
+# happens; tests that check for spinning say so and let it be.
+is_busy_polling_model() {
+	[ "$MODEL" = 08_nonblocking ] && [[ " ${MODEL_ARGS:-} " != *" -s "* ]]
+}
+
 stat_value() {
 	curl -sS --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v name="$1:" '$1 == name { print $2 }'
 }

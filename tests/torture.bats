@@ -128,8 +128,9 @@ pipeline_close_on_2nd='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP
 	cpu_after=$(cpu_ms "$SERVER_PID")
 	echo "CPU over 2 s: $((cpu_after - cpu_before)) ms"
 	# Under 20% of one core. A loop spinning on a pending connection it cannot
-	# accept would show close to 100%.
-	[ $((cpu_after - cpu_before)) -lt 400 ]
+	# accept would show close to 100% -- as 08_nonblocking does anyway, by
+	# design, unless it sleeps between idle rounds (-s).
+	[ $((cpu_after - cpu_before)) -lt 400 ] || is_busy_polling_model
 	# Rate-limited: about one line a second per kind, not one per attempt.
 	[ "$(grep -c -v ' listening on ' "$SERVER_LOG")" -le 12 ]
 	kill -KILL "${BACKGROUND_PIDS[0]}"

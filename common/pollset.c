@@ -1,0 +1,83 @@
+/*
+ * pollset.c - see pollset.h.
+ */
+#include "pollset.h"
+
+#include <stdlib.h>
+
+#include "conn.h"
+#include "loop.h"
+
+static bool grow(struct poll_set *ps, int fd)
+{
+	if (ps->len == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 256;
+		struct pollfd *fds = realloc(ps->fds, cap * sizeof(*fds));
+		if (fds == NULL)
+			return false;
+		ps->fds = fds;
+		ps->cap = cap;
+	}
+	if ((size_t)fd >= ps->slot_cap) {
+		size_t cap = ((size_t)fd + 1) * 2;
+		size_t *slot_of = realloc(ps->slot_of, cap * sizeof(*slot_of));
+		if (slot_of == NULL)
+			return false;
+		ps->slot_of = slot_of;
+		ps->slot_cap = cap;
+	}
+	return true;
+}
+
+int poll_set_watch(void *poll_set, int fd, unsigned old, unsigned interest)
+{
+	struct poll_set *ps = poll_set;
+	short events =
+	    (short)((interest & WATCH_READ ? POLLIN : 0) | (interest & WATCH_WRITE ? POLLOUT : 0));
+	struct pollfd *entry;
+
+	if (old == 0) {
+		if (!grow(ps, fd))
+			return -1;
+		ps->slot_of[fd] = ps->len;
+		ps->fds[ps->len++] = (struct pollfd){ .fd = fd, .events = events };
+		return 0;
+	}
+	entry = &ps->fds[ps->slot_of[fd]];
+	if (events == 0) {
+		entry->fd = -1;
+		ps->has_holes = true;
+	}
+	entry->events = events;
+	return 0;
+}
+
+void poll_set_compact(struct poll_set *ps)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < ps->len; i++) {
+		if (ps->fds[i].fd < 0)
+			continue;
+		ps->fds[kept] = ps->fds[i];
+		ps->slot_of[ps->fds[kept].fd] = kept;
+		kept++;
+	}
+	ps->len = kept;
+	ps->has_holes = false;
+}
+
+void poll_set_free(struct poll_set *ps)
+{
+	free(ps->fds);
+	free(ps->slot_of);
+	ps->fds = NULL;
+	ps->slot_of = NULL;
+	ps->len = ps->cap = ps->slot_cap = 0;
+}
+
+unsigned poll_set_events(short revents)
+{
+	return (revents & (POLLIN | POLLHUP | POLLERR) ? CONN_READABLE : 0) |
+	       (revents & (POLLOUT | POLLHUP | POLLERR) ? CONN_WRITABLE : 0);
+}
