@@ -49,10 +49,10 @@
 struct sigio_set {
 	struct poll_set watched; /* every armed descriptor, for the overflow scan */
 	int io_signal;
-	pid_t owner;        /* this process: who gets the signals */
-	int level_fds[2];   /* the listener and the wake-up pipe (WATCH_LEVEL) */
-	bool level_due[2];  /* ...signalled, or not found empty yet: try this turn */
-	int *recheck;       /* new descriptors to try once without a signal */
+	pid_t owner;       /* this process: who gets the signals */
+	int level_fds[2];  /* the listener and the wake-up pipe (WATCH_LEVEL) */
+	bool level_due[2]; /* ...signalled, or not found empty yet: try this turn */
+	int *recheck;      /* new descriptors to try once without a signal */
 	size_t recheck_len, recheck_cap;
 };
 

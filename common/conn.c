@@ -41,7 +41,7 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms)
 	c->idle_ms = idle_ms;
 	/* A new socket has room to send: writes are tried before asking. Data
 	 * to read is another matter: the loop tells us when it is there. */
-	c->can_write = true;
+	c->can_write = mode != CONN_COMPLETION;
 	c->can_read = mode == CONN_BLOCKING;
 	set_deadline(c, idle_ms);
 	if (mode == CONN_BLOCKING) {
@@ -271,18 +271,17 @@ static bool read_failed(struct conn *c, int error)
 	}
 }
 
-static bool read_input(struct conn *c)
+/* Make room for input at buf + in_end. Returns the room, or 0 when there is
+ * none to give (no memory, or a full buffer: both end the connection). */
+static size_t input_room(struct conn *c)
 {
 	size_t room;
-	ssize_t n;
 
-	if (!c->can_read)
-		return false;
 	if (c->buf == NULL) {
 		c->buf = malloc(CONN_BUF_SIZE);
 		if (c->buf == NULL) {
 			close_for(c, STAT_ERRORS);
-			return true;
+			return 0;
 		}
 	}
 	if (c->in_start == c->in_end) {
@@ -298,22 +297,19 @@ static bool read_input(struct conn *c)
 		 * (http.h). A read of 0 bytes would return 0, which reads as the
 		 * client leaving: never issue one. */
 		close_for(c, STAT_ERRORS);
-		return true;
 	}
-	if (c->mode == CONN_BLOCKING)
-		bound_blocking_io(c);
-	n = read(c->fd, c->buf + c->in_end, room);
-	if (n < 0)
-		return read_failed(c, errno);
-	c->interrupted = false;
+	return room;
+}
+
+/* n bytes (n > 0) landed at buf + in_end, or the client closed (n == 0). */
+static bool input_arrived(struct conn *c, size_t n)
+{
 	if (n == 0) {
 		/* The client closed. Mid-request or not, there is nobody left
 		 * to answer. */
 		c->state = CONN_CLOSED;
 		return true;
 	}
-	if (c->mode == CONN_LEVEL)
-		c->can_read = false;
 	if (c->state == CONN_LINGER) {
 		c->input_budget = (uint64_t)n < c->input_budget ? c->input_budget - (uint64_t)n : 0;
 		if (c->input_budget == 0 ||
@@ -321,7 +317,7 @@ static bool read_input(struct conn *c)
 			c->state = CONN_CLOSED;
 		return true;
 	}
-	c->in_end += (size_t)n;
+	c->in_end += n;
 	/* Event loops check deadlines on every event; a blocking connection
 	 * only comes up for air here. */
 	if (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms)
@@ -329,15 +325,34 @@ static bool read_input(struct conn *c)
 	return true;
 }
 
-static bool write_output(struct conn *c)
+static bool read_input(struct conn *c)
 {
-	size_t out_len = c->reply.out_len - c->out_start, sent_from_out;
-	struct iovec iov[2];
-	int iovcnt = 0;
+	size_t room;
 	ssize_t n;
 
-	if (!c->can_write)
-		return false;
+	if (!c->can_read)
+		return false; /* always, in completion mode: the loop reads */
+	room = input_room(c);
+	if (room == 0)
+		return true;
+	if (c->mode == CONN_BLOCKING)
+		bound_blocking_io(c);
+	n = read(c->fd, c->buf + c->in_end, room);
+	if (n < 0)
+		return read_failed(c, errno);
+	c->interrupted = false;
+	if (c->mode == CONN_LEVEL && n > 0)
+		c->can_read = false;
+	return input_arrived(c, (size_t)n);
+}
+
+/* The answer's unsent part: the head (and small body) in the output area,
+ * then the /bytes pattern. Returns how many iovecs (0: all sent). */
+static int output_iov(struct conn *c, struct iovec iov[2])
+{
+	size_t out_len = c->reply.out_len - c->out_start;
+	int iovcnt = 0;
+
 	if (out_len > 0) {
 		iov[iovcnt].iov_base = out_area(c) + c->out_start;
 		iov[iovcnt++].iov_len = out_len;
@@ -349,10 +364,6 @@ static bool write_output(struct conn *c)
 		iov[iovcnt].iov_base = (void *)(uintptr_t)chunk;
 		iov[iovcnt++].iov_len = len;
 	}
-	if (iovcnt == 0) {
-		answer_sent(c);
-		return true;
-	}
 	/* Nagle's algorithm holds a small segment back while an earlier one is
 	 * unacknowledged, and the peer's delayed ACK can make that 40 ms. The
 	 * first write on a connection is never held back, and a response goes
@@ -360,10 +371,49 @@ static bool write_output(struct conn *c)
 	 * second write on (keep-alive, pipelining, long bodies) Nagle goes off,
 	 * as nginx does on its keep-alive transition. That is one setsockopt
 	 * per connection saved where connections are short. */
-	if (!c->nodelay && (c->requests > 1 || c->out_start > 0 || c->pattern_sent > 0)) {
+	if (iovcnt > 0 && !c->nodelay &&
+	    (c->requests > 1 || c->out_start > 0 || c->pattern_sent > 0)) {
 		net_set_nodelay(c->fd);
 		c->nodelay = true;
 	}
+	return iovcnt;
+}
+
+/* n bytes of output went. */
+static bool output_sent(struct conn *c, size_t n)
+{
+	size_t out_len = c->reply.out_len - c->out_start;
+	size_t sent_from_out = n < out_len ? n : out_len;
+
+	c->out_start += sent_from_out;
+	c->pattern_sent += n - sent_from_out;
+	if (c->out_start == c->reply.out_len && c->pattern_sent == c->reply.pattern_len) {
+		answer_sent(c);
+		return true;
+	}
+	/* Partial. Non-blocking: the send buffer is full; level-triggered
+	 * loops will tell us when it drains, edge-triggered ones need us to
+	 * hit EAGAIN. Blocking: a signal or the send timeout cut the call
+	 * short, and the next call goes on. */
+	if (c->mode == CONN_LEVEL)
+		c->can_write = false;
+	set_deadline(c, c->idle_ms);
+	return true;
+}
+
+static bool write_output(struct conn *c)
+{
+	struct iovec iov[2];
+	int iovcnt;
+	ssize_t n;
+
+	if (c->reply.out_len == c->out_start && c->pattern_sent == c->reply.pattern_len) {
+		answer_sent(c);
+		return true;
+	}
+	if (!c->can_write)
+		return false; /* always, in completion mode: the loop writes */
+	iovcnt = output_iov(c, iov);
 	if (c->mode == CONN_BLOCKING)
 		bound_blocking_io(c);
 	n = writev(c->fd, iov, iovcnt);
@@ -383,19 +433,7 @@ static bool write_output(struct conn *c)
 		return true;
 	}
 	c->interrupted = false;
-	sent_from_out = (size_t)n < out_len ? (size_t)n : out_len;
-	c->out_start += sent_from_out;
-	c->pattern_sent += (size_t)n - sent_from_out;
-	if (c->out_start == c->reply.out_len && c->pattern_sent == c->reply.pattern_len) {
-		answer_sent(c);
-		return true;
-	}
-	/* Partial: the send buffer is full. Level-triggered loops will tell
-	 * us when it drains; edge-triggered ones need us to hit EAGAIN. */
-	if (c->mode == CONN_LEVEL)
-		c->can_write = false;
-	set_deadline(c, c->idle_ms);
-	return true;
+	return output_sent(c, (size_t)n);
 }
 
 static bool step(struct conn *c)
@@ -463,6 +501,93 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 	default:
 		return CONN_WANT_READ;
 	}
+}
+
+bool conn_table_reserve(struct conn_table *t, int fd)
+{
+	size_t len = t->len;
+	struct conn **grown;
+
+	if ((size_t)fd < len)
+		return true;
+	while (len <= (size_t)fd)
+		len = len ? len * 2 : 1024;
+	grown = realloc(t->by_fd, len * sizeof(*grown));
+	if (grown == NULL)
+		return false;
+	memset(grown + t->len, 0, (len - t->len) * sizeof(*grown));
+	t->by_fd = grown;
+	t->len = len;
+	return true;
+}
+
+int conn_track_deadline(struct conn *c, struct timer_heap *heap)
+{
+	/* Lazy deadlines: an idle deadline moves later on every request, and
+	 * moving a heap entry each time would cost O(log n) per request. Only
+	 * an earlier deadline is moved now; a later one is found out when the
+	 * old entry fires (nginx's timer tree makes the same bargain). */
+	if (c->timer.slot == 0 || c->deadline_ms < c->timer.when_ms)
+		return timer_schedule(heap, &c->timer, c->deadline_ms);
+	return 0;
+}
+
+struct conn *conn_next_expired(struct timer_heap *heap, uint64_t now)
+{
+	struct timer *t;
+
+	while ((t = timer_first(heap)) != NULL && t->when_ms <= now) {
+		struct conn *c = conn_of_timer(t);
+
+		if (c->deadline_ms > now) {
+			/* Moved later since it was filed (conn_track_deadline). */
+			timer_schedule(heap, t, c->deadline_ms);
+			continue;
+		}
+		timer_cancel(heap, t);
+		return c;
+	}
+	return NULL;
+}
+
+size_t conn_input_room(struct conn *c, char **at)
+{
+	size_t room = c->state == CONN_CLOSED ? 0 : input_room(c);
+
+	*at = room > 0 ? c->buf + c->in_end : NULL;
+	return room;
+}
+
+enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n)
+{
+	char *at;
+
+	if (n < 0) {
+		/* -ECONNRESET and friends: this client is gone. */
+		close_for(c, STAT_ERRORS);
+	} else if (n > 0 && conn_input_room(c, &at) < (size_t)n) {
+		/* The loop asked for at most the room it was given. */
+		close_for(c, STAT_ERRORS);
+	} else {
+		if (n > 0)
+			memcpy(at, data, (size_t)n);
+		input_arrived(c, (size_t)n);
+	}
+	return conn_on_event(c, 0);
+}
+
+int conn_output(struct conn *c, struct iovec iov[2])
+{
+	return c->state == CONN_WRITE ? output_iov(c, iov) : 0;
+}
+
+enum conn_want conn_on_sent(struct conn *c, ssize_t n)
+{
+	if (n < 0)
+		close_for(c, STAT_ERRORS); /* -EPIPE, -ECONNRESET */
+	else if (c->state == CONN_WRITE)
+		output_sent(c, (size_t)n);
+	return conn_on_event(c, 0);
 }
 
 static void sleep_until(uint64_t deadline_ms)

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #include "respond.h"
 #include "timer.h"
@@ -35,11 +37,13 @@
 
 /* How the caller waits. It decides how far a connection goes per event. */
 enum conn_mode {
-	CONN_BLOCKING, /* blocking socket: reads and writes wait inside the call */
-	CONN_LEVEL,    /* level-triggered readiness: one read per event is enough,
-			  the loop reports the socket again while data remains */
-	CONN_EDGE,     /* edge-triggered: read and write until EAGAIN, or the
-			  next edge never comes */
+	CONN_BLOCKING,   /* blocking socket: reads and writes wait inside the call */
+	CONN_LEVEL,      /* level-triggered readiness: one read per event is enough,
+			    the loop reports the socket again while data remains */
+	CONN_EDGE,       /* edge-triggered: read and write until EAGAIN, or the
+			    next edge never comes */
+	CONN_COMPLETION, /* io_uring: the loop submits the reads and writes and
+			    reports what they did (conn_on_received/conn_on_sent) */
 };
 
 enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_DONE };
@@ -93,6 +97,27 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms);
  * deadline") and go as far as possible. Returns what to wait for next. */
 enum conn_want conn_on_event(struct conn *c, unsigned events);
 
+/*
+ * Completion mode (10_io_uring). A readiness loop says "you can read now"
+ * and the connection reads; a completion loop has the kernel read *for* it
+ * and then says "this is what was read". The same state machine sits
+ * behind both: these four calls replace the connection's own read() and
+ * writev(), and return what it wants next, as conn_on_event() does.
+ * One operation at a time: a recv is submitted when it wants CONN_WANT_READ,
+ * a send when it wants CONN_WANT_WRITE.
+ */
+/* Room for the next input: up to the returned count of bytes at *at.
+ * 0 if it can take none (it then wants CONN_DONE). */
+size_t conn_input_room(struct conn *c, char **at);
+/* A recv finished: n bytes (at most the room given) at data, which the
+ * connection copies, or 0 (the client closed), or -errno. */
+enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n);
+/* What to send now, as at most two iovecs (the head, then a /bytes
+ * body); returns their count. They stay valid until conn_on_sent. */
+int conn_output(struct conn *c, struct iovec iov[2]);
+/* A send finished: n bytes went, or -errno. */
+enum conn_want conn_on_sent(struct conn *c, ssize_t n);
+
 /* Release the buffer, close the socket, count it closed. */
 void conn_close(struct conn *c);
 
@@ -103,6 +128,33 @@ void conn_refuse(int fd);
 /* The blocking models' whole server loop for one client: serve it on a
  * blocking socket until it leaves or times out, then close it. */
 void conn_serve_blocking(int fd, unsigned idle_ms);
+
+/* Connections by descriptor: how an event loop finds the connection behind
+ * a descriptor its kernel interface reported, and closes them all at exit.
+ * Loops embed struct conn first in their own record, so these pointers are
+ * theirs too. */
+struct conn_table {
+	struct conn **by_fd;
+	size_t len;
+};
+/* Make room for fd (false: out of memory), then store c (NULL: forget). */
+bool conn_table_reserve(struct conn_table *t, int fd);
+static inline void conn_table_set(struct conn_table *t, int fd, struct conn *c)
+{
+	t->by_fd[fd] = c;
+}
+static inline struct conn *conn_table_get(const struct conn_table *t, int fd)
+{
+	return fd >= 0 && (size_t)fd < t->len ? t->by_fd[fd] : NULL;
+}
+
+/* File the connection's deadline in an event loop's heap, lazily: see
+ * conn.c. -1 if out of memory. */
+int conn_track_deadline(struct conn *c, struct timer_heap *heap);
+/* Take the next connection whose deadline has passed off the heap (NULL:
+ * none), refiling those whose deadline has moved later. Call
+ * conn_on_event(c, 0) on it. */
+struct conn *conn_next_expired(struct timer_heap *heap, uint64_t now);
 
 static inline struct conn *conn_of_timer(struct timer *t)
 {

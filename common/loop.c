@@ -33,8 +33,7 @@ struct loop {
 	unsigned idle_ms;
 	int listen_fd, wake_fd;
 	bool running;
-	struct watched_conn **by_fd; /* indexed by descriptor */
-	size_t by_fd_len;
+	struct conn_table conns;
 	struct timer_heap timers;
 };
 
@@ -85,7 +84,7 @@ static void drop(struct loop *l, struct watched_conn *wc)
 	if (wc->interest != 0)
 		l->watch(l->poller, fd, wc->interest, WATCH_CLOSING);
 	timer_cancel(&l->timers, &wc->conn.timer);
-	l->by_fd[fd] = NULL;
+	conn_table_set(&l->conns, fd, NULL);
 	conn_close(&wc->conn);
 	free(wc);
 }
@@ -113,39 +112,15 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 		}
 		wc->interest = interest;
 	}
-	/* Lazy deadlines: an idle deadline moves later on every request, and
-	 * moving a heap entry each time would cost O(log n) per request. Only
-	 * an earlier deadline is moved now; a later one is found out when the
-	 * old entry fires (nginx's timer tree makes the same bargain). */
-	if (c->timer.slot == 0 || c->deadline_ms < c->timer.when_ms) {
-		if (timer_schedule(&l->timers, &c->timer, c->deadline_ms) < 0) {
-			stats_add(STAT_ERRORS, 1);
-			drop(l, wc);
-		}
+	if (conn_track_deadline(c, &l->timers) < 0) {
+		stats_add(STAT_ERRORS, 1);
+		drop(l, wc);
 	}
-}
-
-static bool make_room(struct loop *l, int fd)
-{
-	size_t len = l->by_fd_len;
-	struct watched_conn **grown;
-
-	if ((size_t)fd < len)
-		return true;
-	while (len <= (size_t)fd)
-		len = len ? len * 2 : 1024;
-	grown = realloc(l->by_fd, len * sizeof(*grown));
-	if (grown == NULL)
-		return false;
-	memset(grown + l->by_fd_len, 0, (len - l->by_fd_len) * sizeof(*grown));
-	l->by_fd = grown;
-	l->by_fd_len = len;
-	return true;
 }
 
 static void add_connection(struct loop *l, int fd)
 {
-	struct watched_conn *wc = make_room(l, fd) ? malloc(sizeof(*wc)) : NULL;
+	struct watched_conn *wc = conn_table_reserve(&l->conns, fd) ? malloc(sizeof(*wc)) : NULL;
 
 	if (wc == NULL) {
 		conn_refuse(fd);
@@ -165,7 +140,7 @@ static void add_connection(struct loop *l, int fd)
 		return;
 	}
 	wc->interest = WATCH_READ;
-	l->by_fd[fd] = wc;
+	conn_table_set(&l->conns, fd, &wc->conn);
 	/* The request is rarely here yet: wait to be told, under a deadline. */
 	apply(l, wc, CONN_WANT_READ);
 }
@@ -208,7 +183,7 @@ bool loop_ready(struct loop *l, int fd, unsigned events)
 		return accept_burst(l) > 0;
 	if (fd == l->wake_fd)
 		return drain_wake_pipe(l);
-	wc = (size_t)fd < l->by_fd_len ? l->by_fd[fd] : NULL;
+	wc = (struct watched_conn *)conn_table_get(&l->conns, fd);
 	if (wc == NULL)
 		return false;
 	want = conn_on_event(&wc->conn, events);
@@ -220,18 +195,11 @@ bool loop_ready(struct loop *l, int fd, unsigned events)
 void loop_expire(struct loop *l)
 {
 	uint64_t now = timer_now_ms();
-	struct timer *t;
+	struct conn *c;
 
-	while ((t = timer_first(&l->timers)) != NULL && t->when_ms <= now) {
-		struct watched_conn *wc = (struct watched_conn *)conn_of_timer(t);
-
-		if (wc->conn.deadline_ms > now) {
-			/* Moved later since it was filed (see apply). */
-			timer_schedule(&l->timers, t, wc->conn.deadline_ms);
-			continue;
-		}
-		timer_cancel(&l->timers, t);
-		apply(l, wc, conn_on_event(&wc->conn, 0));
+	while ((c = conn_next_expired(&l->timers, now)) != NULL) {
+		struct watched_conn *wc = (struct watched_conn *)c;
+		apply(l, wc, conn_on_event(c, 0));
 	}
 }
 
@@ -239,10 +207,10 @@ void loop_destroy(struct loop *l)
 {
 	size_t fd;
 
-	for (fd = 0; fd < l->by_fd_len; fd++)
-		if (l->by_fd[fd] != NULL)
-			drop(l, l->by_fd[fd]);
-	free(l->by_fd);
+	for (fd = 0; fd < l->conns.len; fd++)
+		if (l->conns.by_fd[fd] != NULL)
+			drop(l, (struct watched_conn *)l->conns.by_fd[fd]);
+	free(l->conns.by_fd);
 	timer_heap_free(&l->timers);
 	free(l);
 }

@@ -5,6 +5,9 @@ load helpers
 
 teardown() {
 	cleanup
+	if [ -n "${URING_DISABLED_WAS:-}" ]; then
+		echo "$URING_DISABLED_WAS" >/proc/sys/kernel/io_uring_disabled
+	fi
 }
 
 # hold_idle COUNT: open COUNT keep-alive connections that send nothing.
@@ -250,4 +253,22 @@ handler_failure_costs_one_client() {
 	[ "$output" = "ok=50 failed=0 ms=${output##*ms=}" ]
 	[ "$(stat_value io_signal_overflows)" -eq 0 ]
 	[ "$(stat_value io_signals)" -ge 50 ] # one per connection queued, at least
+}
+
+# The run-time probe, where this machine lets a test switch io_uring off
+# (root, Linux 6.6+): one clear line, status 2, and the suites skip.
+@test "10_io_uring: a kernel that refuses io_uring gets one line and status 2; suites skip" {
+	local knob=/proc/sys/kernel/io_uring_disabled
+	require_model 10_io_uring
+	[ -w "$knob" ] || skip "cannot switch io_uring off here ($knob)"
+	URING_DISABLED_WAS=$(cat "$knob")
+	echo 2 >"$knob"
+	run "$BUILD/bin/10_io_uring" -p 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == "io_uring unavailable: io_uring_setup: "* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	run env MODEL=10_io_uring BUILD="$BUILD" bats --tap -f 'GET / answers' tests/behaviour.bats
+	echo "$URING_DISABLED_WAS" >"$knob"
+	URING_DISABLED_WAS=
+	[[ "$output" == *"ok 1 GET / answers 200 Hello, World! # skip io_uring unavailable: "* ]]
 }
