@@ -309,19 +309,6 @@ static void expire(struct server_ring *sr)
 		apply(sr, (struct uring_conn *)c, conn_on_event(c, 0));
 }
 
-/* Until the earliest deadline, or a day. */
-static int timeout_ms(const struct server_ring *sr)
-{
-	struct timer *first = timer_first(&sr->timers);
-	uint64_t now = timer_now_ms();
-
-	if (first == NULL)
-		return 86400000;
-	if (first->when_ms <= now)
-		return 0;
-	return first->when_ms - now < 86400000 ? (int)(first->when_ms - now) : 86400000;
-}
-
 /* SIGTERM and SIGINT blocked and read from a signalfd that the ring polls:
  * a stop request arrives as one more completion. (The other models' way,
  * a handler writing to a pipe, works here too -- but not under valgrind,
@@ -348,13 +335,14 @@ static void run(struct server_ring *sr)
 		struct io_uring_cqe *cqe;
 		struct __kernel_timespec ts;
 		unsigned head, seen = 0;
-		int wait_ms = timeout_ms(sr), rc;
+		int wait_ms = timer_wait_ms(&sr->timers), rc;
 
 		ts.tv_sec = wait_ms / 1000;
 		ts.tv_nsec = (long long)(wait_ms % 1000) * 1000000;
 		/* The turn's one system call: submit, and wait for at least one
 		 * completion or the deadline. */
-		rc = io_uring_submit_and_wait_timeout(&sr->ring, &cqe, 1, &ts, NULL);
+		rc = io_uring_submit_and_wait_timeout(&sr->ring, &cqe, 1, wait_ms >= 0 ? &ts : NULL,
+						      NULL);
 		stats_add(STAT_ENTERS, 1);
 		if (rc < 0 && rc != -ETIME && rc != -EINTR)
 			errx(1, "io_uring_enter: %s", strerror(-rc));

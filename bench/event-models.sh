@@ -27,13 +27,7 @@ make -s all "$BUILD/tests/client" >/dev/null || exit 1
 . bench/lib.sh
 
 # start MODEL ARGS...: start a server on a free port; sets PORT and SPID.
-start() {
-	local log="$WORK/server.log"
-	"${PIN_SERVER[@]}" "$BUILD/bin/$1" -p 0 -q "${@:2}" 2>"$log" &
-	PIDS+=($!)
-	wait_for_start "$log"
-	SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$log")
-}
+start() { start_model "$WORK" "$@"; }
 
 # rps [wrk args]: requests/s of wrk -t1 -c100 against PORT.
 rps() {
@@ -41,7 +35,7 @@ rps() {
 		awk '/^Requests\/sec:/ { printf "%.0f", $2 }'
 }
 
-stop() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
+stop() { stop_model; }
 
 # start_any SERVER: a model with its flags ("06_epoll -e") or nginx.
 start_any() {

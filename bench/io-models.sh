@@ -24,9 +24,9 @@ SECONDS_PER_RUN=${1:-3}
 ROUNDS=${2:-3}
 OUT=${3:-/dev/stdout}
 BUILD=${BUILD:-build}
-WORK=${IO_MODELS_WORK:-$(mktemp -d)}
+WORK=$(mktemp -d)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; [ -n "${IO_MODELS_WORK:-}" ] || rm -rf "$WORK"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
 [ -d /proc/self ] || { echo "io-models.sh reads /proc: Linux only" >&2; exit 1; }
 make -s all >/dev/null || exit 1
@@ -38,21 +38,10 @@ for s in 01_blocking 08_nonblocking "08_nonblocking -s 1000" 06_epoll 09_sigio 1
 	[ -x "$BUILD/bin/${s%% *}" ] && servers+=("$s")
 done
 
-# start SERVER: a model with its flags; sets PORT and SPID. Returns 1 if it
-# did not start (10_io_uring where the kernel refuses it).
-start() {
-	local log="$WORK/server.log"
-	# shellcheck disable=SC2086
-	set -- $1
-	"${PIN_SERVER[@]}" "$BUILD/bin/$1" -p 0 -q -t 5 "${@:2}" 2>"$log" &
-	PIDS+=($!)
-	wait_for_start "$log" || return 1
-	SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$log")
-}
-stop() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# start SERVER: a model with its flags ("08_nonblocking -s 1000").
+# shellcheck disable=SC2086 # the flags are words on purpose
+start() { start_model "$WORK" $1 -t 5; }
 stat_value() { curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'; }
-hz=$(getconf CLK_TCK)
 echo "http://127.0.0.1:PORT/" >"$WORK/url.tmpl"
 
 for round in $(seq "$ROUNDS"); do
@@ -61,19 +50,19 @@ for round in $(seq "$ROUNDS"); do
 		start "$server" || { echo "$server did not start: $(head -1 "$WORK/server.log")" >&2; continue; }
 		sed "s/PORT/$PORT/" "$WORK/url.tmpl" >"$WORK/url"
 		# CPU at idle: nobody connected.
-		t0=$(cpu_ticks "$SPID")
+		t0=$(cpu_ms "$SPID")
 		sleep 2
-		t1=$(cpu_ticks "$SPID")
-		awk -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN { printf "%.0f\n", 100 * t / hz / 2 }' >>"$WORK/idle_$key"
-		t0=$(cpu_ticks "$SPID")
+		t1=$(cpu_ms "$SPID")
+		awk -v t="$((t1 - t0))" 'BEGIN { printf "%.0f\n", 100 * t / 2000 }' >>"$WORK/idle_$key"
+		t0=$(cpu_ms "$SPID")
 		"${PIN_LOAD[@]}" "$BUILD/bin/http_load" -keepalive -parallel 100 -seconds "$SECONDS_PER_RUN" \
 			-timeout 10 -csv "$WORK/url" 2>/dev/null >"$WORK/csv"
-		t1=$(cpu_ticks "$SPID")
+		t1=$(cpu_ms "$SPID")
 		# csv,fetches,seconds,fetches_per_sec,...,errors(11),...,failed(13)
-		awk -F, -v t="$((t1 - t0))" -v hz="$hz" '/^csv,/ {
+		awk -F, -v t="$((t1 - t0))" '/^csv,/ {
 			good = $2 - ($11 - $13); secs = $3 > 0 ? $3 : 1
-			printf "%.0f %.1f\n", good / secs, (good > 0 ? t / hz * 1e6 / good : 0) }' "$WORK/csv" >>"$WORK/load_$key"
-		stop
+			printf "%.0f %.1f\n", good / secs, (good > 0 ? t * 1e3 / good : 0) }' "$WORK/csv" >>"$WORK/load_$key"
+		stop_model
 	done
 	echo "  round $round of $ROUNDS done" >&2
 done
@@ -91,7 +80,7 @@ if command -v strace >/dev/null; then
 		requests=$(($(stat_value requests) - before - 1))
 		kill -INT "$tracer"
 		wait "$tracer" 2>/dev/null
-		stop
+		stop_model
 		awk -v n="$requests" '$NF == "total" { printf "%.2f\n", (n > 0 ? $4 / n : 0) }' "$WORK/strace" >"$WORK/calls_$key"
 	done
 fi

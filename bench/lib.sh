@@ -1,6 +1,6 @@
 # bench/lib.sh - shared by bench/run, the other bench scripts and
-# tests/valgrind.sh: CPU pinning, waiting for a server to start, a reference
-# nginx, medians. Source it after `cd` to the repository root.
+# tests/valgrind.sh: CPU pinning, waiting for a server to start, starting and
+# stopping a model, its CPU time, a reference nginx, medians. Source it after `cd` to the repository root.
 
 # PIN_SERVER / PIN_LOAD: command prefixes putting the server on CPU 0 and the
 # load generator on CPU 1, where taskset exists and there are two CPUs.
@@ -21,6 +21,29 @@ wait_for_start() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# start_model DIR MODEL [ARGS...]: build/bin/MODEL pinned to the server CPU,
+# on a free port, quiet, logging to DIR/server.log; sets PORT and SPID and
+# adds SPID to the caller's PIDS (its exit trap kills them). Returns 1 if
+# the start-up line never came (10_io_uring where the kernel refuses it:
+# the log's first line says why).
+start_model() {
+	local log="$1/server.log"
+	"${PIN_SERVER[@]}" "$BUILD/bin/$2" -p 0 -q "${@:3}" 2>"$log" &
+	PIDS+=($!)
+	wait_for_start "$log" || return 1
+	SPID=$(sed -n 's/.* pid \([0-9]*\)$/\1/p' "$log")
+}
+
+stop_model() {
+	kill -TERM "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+}
+
+# cpu_ms PID: the process's user + system CPU time so far, in ms (Linux /proc).
+cpu_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
 }
 
 # median: the middle of the numbers on stdin, one per line.

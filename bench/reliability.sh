@@ -41,10 +41,6 @@ stop() {
 	wait "$SPID" 2>/dev/null
 }
 
-cpu_ms() {
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
-}
-
 now_ms() {
 	local ns
 	ns=$(date +%s%N)

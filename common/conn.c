@@ -379,6 +379,11 @@ static int output_iov(struct conn *c, struct iovec iov[2])
 	return iovcnt;
 }
 
+static bool answer_complete(const struct conn *c)
+{
+	return c->out_start == c->reply.out_len && c->pattern_sent == c->reply.pattern_len;
+}
+
 /* n bytes of output went. */
 static bool output_sent(struct conn *c, size_t n)
 {
@@ -387,7 +392,7 @@ static bool output_sent(struct conn *c, size_t n)
 
 	c->out_start += sent_from_out;
 	c->pattern_sent += n - sent_from_out;
-	if (c->out_start == c->reply.out_len && c->pattern_sent == c->reply.pattern_len) {
+	if (answer_complete(c)) {
 		answer_sent(c);
 		return true;
 	}
@@ -407,7 +412,7 @@ static bool write_output(struct conn *c)
 	int iovcnt;
 	ssize_t n;
 
-	if (c->reply.out_len == c->out_start && c->pattern_sent == c->reply.pattern_len) {
+	if (answer_complete(c)) {
 		answer_sent(c);
 		return true;
 	}
@@ -566,8 +571,10 @@ enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n)
 		/* -ECONNRESET and friends: this client is gone. */
 		close_for(c, STAT_ERRORS);
 	} else if (n > 0 && conn_input_room(c, &at) < (size_t)n) {
-		/* The loop asked for at most the room it was given. */
-		close_for(c, STAT_ERRORS);
+		/* The loop asked for at most the room it was given. With none
+		 * left, conn_input_room has already ended (and counted) it. */
+		if (c->state != CONN_CLOSED)
+			close_for(c, STAT_ERRORS);
 	} else {
 		if (n > 0)
 			memcpy(at, data, (size_t)n);

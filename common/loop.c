@@ -6,7 +6,6 @@
 
 #include <err.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,15 +65,7 @@ bool loop_running(const struct loop *l)
 
 int loop_timeout_ms(const struct loop *l)
 {
-	struct timer *first = timer_first(&l->timers);
-	uint64_t now;
-
-	if (first == NULL)
-		return -1;
-	now = timer_now_ms();
-	if (first->when_ms <= now)
-		return 0;
-	return first->when_ms - now > INT_MAX ? INT_MAX : (int)(first->when_ms - now);
+	return timer_wait_ms(&l->timers);
 }
 
 static void drop(struct loop *l, struct watched_conn *wc)

@@ -5,6 +5,7 @@
 #include "timer.h"
 
 #include <err.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -101,6 +102,19 @@ void timer_cancel(struct timer_heap *h, struct timer *t)
 struct timer *timer_first(const struct timer_heap *h)
 {
 	return h->len ? h->items[0] : NULL;
+}
+
+int timer_wait_ms(const struct timer_heap *h)
+{
+	struct timer *first = timer_first(h);
+	uint64_t now;
+
+	if (first == NULL)
+		return -1;
+	now = timer_now_ms();
+	if (first->when_ms <= now)
+		return 0;
+	return first->when_ms - now > INT_MAX ? INT_MAX : (int)(first->when_ms - now);
 }
 
 void timer_heap_free(struct timer_heap *h)

