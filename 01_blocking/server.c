@@ -4,7 +4,7 @@
  * accept() blocks until a client arrives; the server then serves that client
  * until it leaves, and everybody else waits in the listen backlog. One idle
  * keep-alive client stops the world until the -t timeout (SO_RCVTIMEO) ends
- * it. This is "blocking I/O" from seed 000 and the server seed 001 starts
+ * it. This is "blocking I/O" from article 000 and the server article 001 starts
  * from before reaching for select.
  */
 #include "conn.h"

@@ -1,5 +1,5 @@
 /*
- * 02_fork: a process per connection (seed 002's first model).
+ * 02_fork: a process per connection (article 002's first model; articles: docs/README.md).
  *
  * The parent only accepts and forks; the child inherits the connected socket,
  * serves it with the same blocking code as 01_blocking, and exits. Two chores
@@ -23,6 +23,16 @@
 #include "net.h"
 #include "setup.h"
 
+/* -Z: leave exited children unreaped, to see the zombies pile up. */
+static bool leave_zombies;
+
+static bool fork_flag(int letter, const char *arg)
+{
+	(void)arg;
+	leave_zombies = letter == 'Z';
+	return leave_zombies;
+}
+
 static void reap_children(int sig)
 {
 	int saved_errno = errno;
@@ -37,12 +47,19 @@ static void reap_children(int sig)
 
 int main(int argc, char **argv)
 {
+	static const struct model_flags flags = {
+		"Z", "  -Z          never reap exited children: zombies, on purpose\n", fork_flag
+	};
 	static struct log_limit fork_failures;
 	struct sigaction on_child = { 0 };
 	struct server s;
 
-	server_start(&s, "fork", argc, argv, false, NULL);
-	on_child.sa_handler = reap_children;
+	server_start(&s, "fork", argc, argv, false, &flags);
+	/* Without a handler SIGCHLD is ignored by default, but not in the way
+	 * that reaps: only an explicit SIG_IGN (or SA_NOCLDWAIT) tells the
+	 * kernel to discard children's exit statuses. Nobody waits, so every
+	 * child that exits stays a zombie. */
+	on_child.sa_handler = leave_zombies ? SIG_DFL : reap_children;
 	sigemptyset(&on_child.sa_mask);
 	/* No SA_RESTART: accept() returns EINTR, which net_accept() retries. */
 	on_child.sa_flags = SA_NOCLDSTOP;

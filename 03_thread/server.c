@@ -1,5 +1,5 @@
 /*
- * 03_thread: a thread per connection (seed 002's thread model).
+ * 03_thread: a thread per connection (article 002's thread model; articles: docs/README.md).
  *
  * Like 02_fork, but a thread is cheaper than a process and shares memory, so
  * the counters are simply atomics. The connection's descriptor is handed to

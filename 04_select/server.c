@@ -29,7 +29,7 @@ static int select_watch(void *poller, int fd, unsigned old, unsigned interest)
 
 	(void)old;
 	if (fd >= FD_SETSIZE) {
-		errno = EMFILE; /* beyond what an fd_set can hold */
+		errno = ERANGE; /* beyond what an fd_set can hold (loop.h) */
 		return -1;
 	}
 	FD_CLR(fd, &ss->want_read);

@@ -17,14 +17,12 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-5}
 ROUNDS=${2:-3}
 BUILD=${BUILD:-build}
-WORK=$(mktemp -d)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { echo "needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 make -s all "$BUILD/tests/client" >/dev/null || exit 1
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+bench_workdir
 
 # start MODEL ARGS...: start a server on a free port; sets PORT and SPID.
 start() { start_model "$WORK" "$@"; }

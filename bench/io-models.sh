@@ -24,14 +24,12 @@ SECONDS_PER_RUN=${1:-3}
 ROUNDS=${2:-3}
 OUT=${3:-/dev/stdout}
 BUILD=${BUILD:-build}
-WORK=$(mktemp -d)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
 [ -d /proc/self ] || { echo "io-models.sh reads /proc: Linux only" >&2; exit 1; }
 make -s all >/dev/null || exit 1
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+bench_workdir
 
 servers=()
 for s in 01_blocking 08_nonblocking "08_nonblocking -s 1000" 06_epoll 09_sigio 10_io_uring; do

@@ -23,6 +23,15 @@ wait_for_start() {
 	return 1
 }
 
+# bench_workdir: a scratch directory in WORK and an empty PIDS; on exit,
+# every pid in PIDS is killed and WORK removed. Call it from the script, not
+# a subshell: the trap belongs to the caller.
+bench_workdir() {
+	WORK=$(mktemp -d)
+	PIDS=()
+	trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+}
+
 # start_model DIR MODEL [ARGS...]: build/bin/MODEL pinned to the server CPU,
 # on a free port, quiet, logging to DIR/server.log; sets PORT and SPID and
 # adds SPID to the caller's PIDS (its exit trap kills them). Returns 1 if

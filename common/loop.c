@@ -14,7 +14,7 @@
 #include "net.h"
 #include "stats.h"
 
-/* Connections accepted per wake-up. Tornado's accept handler (seed 004)
+/* Connections accepted per wake-up. Tornado's accept handler (article 004)
  * loops until EWOULDBLOCK; a cap keeps a connection storm from starving the
  * connections already open, which is why later Tornado versions added one. */
 #define ACCEPT_BURST 64
@@ -124,7 +124,8 @@ static void add_connection(struct loop *l, int fd)
 		 * on, so it is closed now rather than never served. */
 		log_warn_limited(&watch_failures,
 				 "fd %d cannot be watched (%s): connection refused", fd,
-				 strerror(errno));
+				 errno == ERANGE ? "past the wait's limit, FD_SETSIZE for select"
+						 : strerror(errno));
 		stats_add(STAT_REFUSED, 1);
 		conn_close(&wc->conn);
 		free(wc);

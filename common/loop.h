@@ -39,7 +39,10 @@
 
 /* Change what is watched on fd from `old` to `interest` (old 0: add it;
  * interest without READ/WRITE: remove it). Returns -1 with errno if the
- * descriptor cannot be watched; that connection is then refused. */
+ * descriptor cannot be watched; that connection is then refused. ERANGE
+ * means the descriptor is past what the interface can hold at all
+ * (select's FD_SETSIZE), which is not the process running out of
+ * descriptors (EMFILE) and is logged as such. */
 typedef int (*loop_watch_fn)(void *poller, int fd, unsigned old, unsigned interest);
 
 struct loop;

@@ -25,6 +25,8 @@ static volatile sig_atomic_t stop_requested;
 static int wake_pipe[2] = { -1, -1 };
 /* A descriptor held back for the day accept() fails with EMFILE. */
 static int reserve_fd = -1;
+/* Off with -E, to show what the defence is for (shed_one_connection). */
+static bool emfile_defence = true;
 
 static int set_cloexec(int fd)
 {
@@ -253,6 +255,13 @@ int net_accept(int listen_fd, bool nonblocking)
 			return -1;
 		case EMFILE:
 		case ENFILE:
+			if (!emfile_defence) {
+				/* The naive answer: "nothing to accept now". The
+				 * connection stays queued, the listener stays
+				 * readable, and the loop is back here at once. */
+				errno = EAGAIN;
+				return -1;
+			}
 			/* One shed: call again for the next. None waiting: as
 			 * good as an empty queue, or a loop that keeps calling
 			 * while accept() "makes progress" would spin. */
@@ -265,6 +274,11 @@ int net_accept(int listen_fd, bool nonblocking)
 			return -1;
 		}
 	}
+}
+
+void net_drop_emfile_defence(void)
+{
+	emfile_defence = false;
 }
 
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms)

@@ -28,6 +28,10 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
  *                 that retries cannot spin
  */
 int net_accept(int listen_fd, bool nonblocking);
+/* -E, for the lesson only: on EMFILE, net_accept just reports EAGAIN, as a
+ * naive server would, and the connection it cannot take stays queued. A
+ * loop woken by that pending connection then spins (docs/exercises.md 7). */
+void net_drop_emfile_defence(void);
 
 int net_set_nonblocking(int fd);
 /* Turn Nagle's algorithm off (see conn.c for when that matters). */
@@ -43,7 +47,7 @@ int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms);
 void net_signals_init(void);
 bool net_stop_requested(void);
 /* A pipe that becomes readable when a stop is requested: the self-pipe trick
- * (Tornado's "waker", seed 003), so an event loop waiting in select, poll,
+ * (Tornado's "waker", article 003), so an event loop waiting in select, poll,
  * epoll_wait or kevent wakes up for a signal. */
 int net_wake_fd(void);
 /* Keep SIGTERM/SIGINT off threads we create, so they reach the thread that

@@ -20,13 +20,15 @@
 static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 {
 	fprintf(to,
-		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-q] [-h]%s%s\n"
+		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-q] [-E] [-h]%s%s\n"
 		"  -a ADDR     address to listen on (default 127.0.0.1; :: for IPv6)\n"
 		"  -p PORT     port (default 8080; 0 picks a free one)\n"
 		"  -b BACKLOG  listen backlog (default SOMAXCONN)\n"
 		"  -t SECONDS  close idle connections and unfinished request heads after this "
 		"(default 30)\n"
 		"  -q          quiet: no warnings on stderr\n"
+		"  -E          no EMFILE defence: out of descriptors, spin as a naive server "
+		"does (on purpose)\n"
 		"  -h          this help\n%s",
 		prog, flags && flags->letters[0] ? " " : "", flags ? flags->letters : "",
 		flags && flags->usage ? flags->usage : "");
@@ -55,7 +57,7 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	s->port = "8080";
 	s->backlog = SOMAXCONN;
 	s->idle_ms = 30 * 1000;
-	snprintf(letters, sizeof(letters), "a:p:b:t:qh%s", flags ? flags->letters : "");
+	snprintf(letters, sizeof(letters), "a:p:b:t:qEh%s", flags ? flags->letters : "");
 	while ((ch = getopt(argc, argv, letters)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -73,6 +75,9 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 			break;
 		case 'q':
 			s->quiet = true;
+			break;
+		case 'E':
+			net_drop_emfile_defence();
 			break;
 		case 'h':
 			usage(stdout, argv[0], flags);

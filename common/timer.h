@@ -2,7 +2,7 @@
  * timer.h - a binary min-heap of deadlines.
  *
  * Every event loop computes how long it may wait from the earliest deadline,
- * as Tornado's IOLoop does with its heap of timeouts (seed 003): idle
+ * as Tornado's IOLoop does with its heap of timeouts (article 003): idle
  * connections, trickling clients and /delay all become deadlines here. A
  * struct timer is embedded in the object it times; the heap stores pointers,
  * and each timer knows its slot so moving or cancelling it is O(log n).

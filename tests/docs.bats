@@ -45,3 +45,48 @@ relative_links() {
 		grep -q "^## $article " docs/zh/README.md
 	done
 }
+
+# The repository stands on its own: whatever a reader needs is in it. A
+# Markdown file named anywhere (docs, code comments, scripts) must be one it
+# contains -- by its path from the naming file or from the top, or, for a
+# bare name, anywhere in the tree -- and nothing may point into a "shared"
+# or "seeds" folder outside it (spelled in pieces below, so that this file
+# does not trip its own test).
+@test "nothing refers to a Markdown file, or a shared or seeds folder, the repository lacks" {
+	local files
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		files=$(git ls-files --cached --others --exclude-standard)
+	else
+		files=$(find . -type f ! -path './build/*' ! -path './.git/*' | sed 's|^\./||')
+	fi
+	run perl -e '
+		# inside PATH: PATH, with its ../ resolved, exists and stays in the tree.
+		sub inside {
+			my @out;
+			for (split m{/}, shift) {
+				next if $_ eq "." || $_ eq "";
+				if ($_ eq "..") { return 0 unless @out; pop @out } else { push @out, $_ }
+			}
+			return -e join "/", @out;
+		}
+		my %have; my @files = grep { -f } split /\n/, $ARGV[0];
+		for (@files) { my ($base) = m{([^/]+)$}; $have{$base} = 1 }
+		for my $file (@files) {
+			open my $fh, "<", $file or next;
+			my $text = do { local $/; <$fh> };
+			next if $text =~ /\0/;    # binary
+			(my $dir = $file) =~ s{[^/]*$}{};
+			while ($text =~ m{(?<![\$\{\}\*\w./-])([\w.-][\w./-]*\.md)\b}g) {
+				my $ref = $1;
+				my $ok = $ref =~ m{/} ? (inside("$dir$ref") || inside($ref)) : $have{$ref};
+				print "$file: $ref\n" unless $ok;
+			}
+			my $outside = join "|", "sha" . "red", "se" . "eds";
+			while ($text =~ m{(?<![\w.-])((?:\.\./)*(?:$outside)/\S*)}g) {
+				print "$file: $1\n";
+			}
+		}' "$files"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}

@@ -22,9 +22,10 @@ start_server() {
 	${SERVER_AS:-} bash -c 'ulimit $0 && exec "$@"' "${SERVER_LIMITS:--c 0}" \
 		"${SERVER_BIN:-$BUILD/bin/$model}" -p 0 "$@" 2>"$SERVER_LOG" &
 	SERVER_PID=$!
-	for _ in $(seq 100); do
+	# Polled every 10 ms: make test starts a server some 1,500 times.
+	for _ in $(seq 500); do
 		line=$(grep -m1 ' listening on ' "$SERVER_LOG" 2>/dev/null) && break
-		sleep 0.05
+		sleep 0.01
 	done
 	if [ -z "$line" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 		# Status 2: the platform refuses the model's interface at run
@@ -56,9 +57,17 @@ require_model() {
 	done
 }
 
-# child_pids PID: direct children (works with Linux and BSD ps).
+# child_pids PID: direct children. Linux lists them in /proc (cheaper than
+# ps, and every test asks once); BSD and macOS ask ps.
 child_pids() {
-	ps -A -o pid= -o ppid= | awk -v parent="$1" '$2 == parent { print $1 }'
+	if [ -r "/proc/$1/task/$1/children" ]; then
+		local kids
+		kids=$(cat /proc/"$1"/task/*/children 2>/dev/null)
+		# shellcheck disable=SC2086 # one pid per line
+		[ -z "$kids" ] || printf '%s\n' $kids
+	else
+		ps -A -o pid= -o ppid= | awk -v parent="$1" '$2 == parent { print $1 }'
+	fi
 }
 
 # zombie_children PID: how many children are zombies.
@@ -120,9 +129,9 @@ stop_server() {
 	[ -n "${SERVER_PID:-}" ] || return 0
 	kids=$(child_pids "$SERVER_PID")
 	kill -TERM "$SERVER_PID" 2>/dev/null || true
-	for _ in $(seq 60); do
+	for _ in $(seq 300); do
 		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.05
+		sleep 0.01
 	done
 	kill -KILL "$SERVER_PID" $kids 2>/dev/null || true
 	wait "$SERVER_PID" 2>/dev/null || true

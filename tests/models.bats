@@ -34,6 +34,25 @@ hold_idle() {
 	[ "$output" = "Hello, World!" ]
 }
 
+@test "01_blocking: a burst past -b 1 is dropped by the kernel; the default backlog queues it" {
+	[ -r /proc/net/netstat ] || skip "what a full accept queue does is measured on Linux"
+	# 100 connections at once against a server that accepts one at a
+	# time: they wait in the accept queue, which the backlog sizes. With
+	# room for all, everyone is answered at once; with room for two, the
+	# kernel drops the handshakes it cannot queue (ListenOverflows), and
+	# those clients wait seconds for retransmissions (bench/backlog.sh).
+	start_server 01_blocking
+	run "$CLIENT" parallel "$PORT" 100 / -t 5000
+	echo "default backlog: $output"
+	[[ "$output" == "ok=100 failed=0 "* ]]
+	cleanup
+	start_server 01_blocking -b 1
+	run "$CLIENT" parallel "$PORT" 100 / -t 3000
+	echo "-b 1: $output"
+	[[ "$output" =~ failed=([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" -ge 1 ]
+}
+
 @test "02_fork and 03_thread: an idle client stalls nobody" {
 	for model in 02_fork 03_thread; do
 		start_server "$model" -t 20
@@ -102,6 +121,43 @@ handler_failure_costs_one_client() {
 	assert_server_healthy
 }
 
+@test "02_fork -Z: a parent that never reaps keeps every finished child as a zombie" {
+	# The other side of "no zombies after 1000 requests": the reaping is
+	# what makes the difference, not luck or timing.
+	start_server 02_fork -Z
+	run "$CLIENT" parallel "$PORT" 20 /
+	[[ "$output" == "ok=20 failed=0 "* ]]
+	wait_until 5 'test "$(zombie_children "$SERVER_PID")" -eq 20'
+}
+
+# cpu_over_a_second: the server's CPU time in 1 s, in ms.
+cpu_over_a_second() {
+	local before
+	before=$(cpu_ms "$SERVER_PID")
+	sleep 1
+	echo $(($(cpu_ms "$SERVER_PID") - before))
+}
+
+@test "05_poll -E: out of descriptors, a loop without the EMFILE defence spins a core" {
+	local defended naive
+	# 200 clients against 64 descriptors: some connections stay queued,
+	# so the listener stays readable. With the defence the server sheds
+	# them and sleeps in poll(); without it, poll() says "readable" at once,
+	# accept() fails with EMFILE, and round it goes.
+	SERVER_LIMITS="-n 64" start_server 05_poll -t 20
+	background "$CLIENT" hold "$PORT" 200 -d 20
+	sleep 1
+	defended=$(cpu_over_a_second)
+	cleanup
+	SERVER_LIMITS="-n 64" start_server 05_poll -t 20 -E
+	background "$CLIENT" hold "$PORT" 200 -d 20
+	sleep 1
+	naive=$(cpu_over_a_second)
+	echo "CPU in 1 s: $defended ms with the defence, $naive ms without"
+	[ "$defended" -lt 200 ]
+	[ "$naive" -ge 500 ]
+}
+
 @test "02_fork: when fork fails (ulimit -u), that client is closed and the server goes on" {
 	handler_failure_costs_one_client 02_fork
 }
@@ -148,7 +204,9 @@ handler_failure_costs_one_client() {
 	kill "${BACKGROUND_PIDS[0]}"
 	wait_until 10 'curl -sS --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/"'
 	[ "$(stat_value refused)" -ge 50 ]
-	grep -q 'fd 1024 cannot be watched' "$SERVER_LOG"
+	# The limit hit is select's, not the process's descriptor limit.
+	grep -q 'fd 1024 cannot be watched (past the wait.s limit, FD_SETSIZE for select)' "$SERVER_LOG"
+	! grep -q 'Too many open files' "$SERVER_LOG"
 	assert_server_healthy
 }
 
