@@ -7,7 +7,7 @@
 #   make check        build, then run the unit tests and bats suites once
 #   make bench        build, then run the benchmark (see bench/README.md)
 #   make sanitize     ASan+UBSan build in build/sanitize, then the suites on it
-#   make tsan         TSan build of 03_thread, then its tests
+#   make tsan         TSan build of the threaded models, then their tests
 #   make valgrind     each model under valgrind for a short scripted session
 #   make fuzz         the request parser under libFuzzer (clang), FUZZ_SECONDS
 #   make format       apply .clang-format (tests/run checks it with clang-format 14)
@@ -25,6 +25,7 @@ UNAME   := $(shell uname -s)
 ifeq ($(UNAME),Linux)
   FEATURES := -D_GNU_SOURCE
   WAITER   := epoll
+  WAKER    := linux
   # No kqueue on Linux: 07_kqueue uses the small kqueue-on-epoll layer in
   # 07_kqueue/linux/ (labelled as such). Not libkqueue: it keeps state per
   # descriptor that only an explicit EV_DELETE clears, where a kernel kqueue
@@ -52,8 +53,11 @@ else
   SKIP_MODELS := 06_epoll 09_sigio 10_io_uring
   SKIP_WHY    := epoll, F_SETSIG and io_uring are Linux-only.
 endif
-# bench/http_load waits with epoll, kqueue, or poll anywhere else.
+# bench/http_load and 11_pool wait with epoll, kqueue, or poll anywhere
+# else (common/waiter/); 11_pool's workers wake its loop through an eventfd
+# on Linux, a pipe anywhere else (11_pool/linux, 11_pool/posix).
 WAITER ?= poll
+WAKER  ?= posix
 
 # glibc's _FORTIFY_SOURCE checks FD_SET against FD_SETSIZE (and memcpy and
 # read against the buffer they are given) and aborts instead of corrupting
@@ -90,6 +94,7 @@ $(BUILD)/bin/%: $$(call model_objs,$$*) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bin/10_io_uring: LDLIBS += $(URING_LIBS)
+$(BUILD)/bin/11_pool: $(BUILD)/obj/common/waiter/waiter_$(WAITER).o $(BUILD)/obj/11_pool/$(WAKER)/waker.o
 $(BUILD)/obj/07_kqueue/%.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 # kevent()'s change semantics, checked against the layer on Linux and
@@ -97,7 +102,7 @@ $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 $(BUILD)/obj/tests/unit/test_kevent.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/tests/test_kevent: $(KQUEUE_OBJS)
 
-$(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/bench/waiter_$(WAITER).o \
+$(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
 	      $(BUILD)/obj/common/fdlimit.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -151,8 +156,10 @@ SANITIZE_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="$(SANITIZE_OPT)" check
 
+# The models with more than one thread: ThreadSanitizer's business.
+THREADED_MODELS := $(filter 03_thread 11_pool 12_reuseport,$(MODELS))
 tsan:
-	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS=03_thread check
+	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS="$(THREADED_MODELS)" check
 
 valgrind: all $(BUILD)/tests/client
 	BUILD=$(BUILD) MODELS="$(MODELS)" tests/valgrind.sh

@@ -135,6 +135,8 @@ static void ignore_rest_of_input(struct conn *c)
 	c->input_budget = 0;
 }
 
+static void after_answer(struct conn *c);
+
 static bool parse_request(struct conn *c)
 {
 	struct http_request req;
@@ -172,17 +174,33 @@ static bool parse_request(struct conn *c)
 		ignore_rest_of_input(c);
 	} else {
 		c->requests++;
+		if (c->use_workers) {
+			/* req points into buf, which stays as it is until the
+			 * handler is done: nothing is read meanwhile. */
+			c->request = req;
+			c->keep_alive_allowed = c->requests < CONN_MAX_REQUESTS;
+			c->in_start += (size_t)rc;
+			c->input_budget = req.content_length;
+			c->state = CONN_HANDLER;
+			return true; /* and step() stops there */
+		}
 		respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
 		c->in_start += (size_t)rc;
 		c->input_budget = req.content_length;
 	}
+	after_answer(c);
+	return true;
+}
+
+/* The answer is ready: skip a body no route reads, then send. */
+static void after_answer(struct conn *c)
+{
 	if (c->input_budget > 0) {
 		c->state = CONN_DISCARD_BODY;
 		set_deadline(c, c->idle_ms);
 	} else {
 		begin_sending(c);
 	}
-	return true;
 }
 
 static bool discard_body(struct conn *c)
@@ -211,6 +229,7 @@ static void deadline_passed(struct conn *c)
 		c->state = CONN_CLOSED;
 		break;
 	case CONN_CLOSED:
+	case CONN_HANDLER: /* a worker has it: /spin is not a slow client */
 		break;
 	default:
 		close_for(c, STAT_TIMEOUTS);
@@ -452,6 +471,7 @@ static bool step(struct conn *c)
 		return write_output(c);
 	case CONN_LINGER:
 		return read_input(c);
+	case CONN_HANDLER:
 	case CONN_DELAY:
 	case CONN_CLOSED:
 		return false;
@@ -501,11 +521,30 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 		return CONN_WANT_WRITE;
 	case CONN_DELAY:
 		return CONN_WANT_TIMER;
+	case CONN_HANDLER:
+		return CONN_WANT_HANDLER;
 	case CONN_CLOSED:
 		return CONN_DONE;
 	default:
 		return CONN_WANT_READ;
 	}
+}
+
+void conn_use_workers(struct conn *c)
+{
+	c->use_workers = true;
+}
+
+void conn_run_handler(struct conn *c)
+{
+	respond_to_request(&c->request, c->keep_alive_allowed, out_area(c), &c->reply);
+}
+
+enum conn_want conn_on_handled(struct conn *c)
+{
+	c->state = CONN_READ_REQUEST; /* what after_answer moves on from */
+	after_answer(c);
+	return conn_on_event(c, 0);
 }
 
 bool conn_table_reserve(struct conn_table *t, int fd)

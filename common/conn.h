@@ -1,8 +1,8 @@
 /*
- * conn.h - one HTTP connection as a state machine, shared by all seven models.
+ * conn.h - one HTTP connection as a state machine, shared by every model.
  *
- *   READ_REQUEST -> (DISCARD_BODY) -> (DELAY) -> WRITE -> READ_REQUEST ...
- *                                                     \-> LINGER -> CLOSED
+ *   READ_REQUEST -> (HANDLER) -> (DISCARD_BODY) -> (DELAY) -> WRITE -> READ_REQUEST ...
+ *                                                                 \-> LINGER -> CLOSED
  *
  * A connection reads into its buffer, asks http.c to parse, asks respond.c
  * what to answer, and writes what the socket takes. After each event it
@@ -46,7 +46,9 @@ enum conn_mode {
 			    reports what they did (conn_on_received/conn_on_sent) */
 };
 
-enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_DONE };
+/* CONN_WANT_HANDLER: only with conn_use_workers; the request is parsed and
+ * waits for conn_run_handler on another thread. */
+enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_WANT_HANDLER, CONN_DONE };
 
 /* What the loop saw; a timeout needs no flag: the connection compares its
  * own deadline with the clock on every call. */
@@ -55,6 +57,7 @@ enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_DONE };
 
 enum conn_state {
 	CONN_READ_REQUEST, /* waiting for (the rest of) a request head */
+	CONN_HANDLER,      /* parsed; the handler runs on a worker (11_pool) */
 	CONN_DISCARD_BODY, /* skipping a request body no route uses */
 	CONN_DELAY,        /* /delay: the answer is ready but not due */
 	CONN_WRITE,        /* sending an answer */
@@ -66,10 +69,14 @@ struct conn {
 	int fd;
 	enum conn_mode mode;
 	enum conn_state state;
-	bool can_read, can_write; /* last known readiness */
-	bool head_started;        /* a request's first bytes are here */
-	bool unread_input;        /* closing may leave client bytes unread */
-	bool nodelay;             /* TCP_NODELAY is set */
+	bool can_read, can_write;    /* last known readiness */
+	bool head_started;           /* a request's first bytes are here */
+	bool unread_input;           /* closing may leave client bytes unread */
+	bool nodelay;                /* TCP_NODELAY is set */
+	bool use_workers;            /* the handler runs elsewhere (conn_use_workers) */
+	bool keep_alive_allowed;     /* with use_workers: for the handler */
+	struct http_request request; /* with use_workers: points into buf */
+	struct conn *queue_next;     /* with use_workers: the link in a queue */
 	unsigned idle_ms;
 	unsigned requests;
 	unsigned rcvtimeo_ms;      /* blocking mode: the SO_RCVTIMEO in force */
@@ -117,6 +124,19 @@ enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n);
 int conn_output(struct conn *c, struct iovec iov[2]);
 /* A send finished: n bytes went, or -errno. */
 enum conn_want conn_on_sent(struct conn *c, ssize_t n);
+
+/*
+ * Handlers on other threads (11_pool). After conn_use_workers, a parsed
+ * request is not answered in conn_on_event: the connection wants
+ * CONN_WANT_HANDLER and stays in CONN_HANDLER, touching nothing, until the
+ * loop has had conn_run_handler called on some thread and calls
+ * conn_on_handled. conn_run_handler writes only the answer (the output
+ * area and reply) and reads only the request, fields the loop leaves alone
+ * meanwhile; the queue between the threads orders the rest.
+ */
+void conn_use_workers(struct conn *c);
+void conn_run_handler(struct conn *c);
+enum conn_want conn_on_handled(struct conn *c);
 
 /* Release the buffer, close the socket, count it closed. */
 void conn_close(struct conn *c);

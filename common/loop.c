@@ -23,6 +23,7 @@
 struct watched_conn {
 	struct conn conn; /* first: a struct conn * is a struct watched_conn * */
 	unsigned interest;
+	bool on_worker; /* handed off, not back yet (loop_use_workers) */
 };
 
 struct loop {
@@ -34,6 +35,8 @@ struct loop {
 	bool running;
 	struct conn_table conns;
 	struct timer_heap timers;
+	loop_hand_off_fn hand_off;
+	void *hand_off_arg;
 };
 
 static struct log_limit watch_failures;
@@ -93,6 +96,17 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 		drop(l, wc);
 		return;
 	}
+	if (want == CONN_WANT_HANDLER) {
+		/* No deadline while a worker has it (a long /spin is not an
+		 * idle client), and the registration stays as it is: events
+		 * that still come find the connection in CONN_HANDLER and do
+		 * nothing, and nothing is re-registered per request. */
+		if (!wc->on_worker) {
+			wc->on_worker = true;
+			l->hand_off(l->hand_off_arg, c);
+		}
+		return;
+	}
 	if (interest != wc->interest) {
 		if (l->watch(l->poller, c->fd, wc->interest, interest) < 0) {
 			log_warn_limited(&watch_failures, "cannot watch fd %d: %s", c->fd,
@@ -109,6 +123,20 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 	}
 }
 
+void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg)
+{
+	l->hand_off = hand_off;
+	l->hand_off_arg = arg;
+}
+
+void loop_handled(struct loop *l, struct conn *c)
+{
+	struct watched_conn *wc = (struct watched_conn *)c;
+
+	wc->on_worker = false;
+	apply(l, wc, conn_on_handled(c));
+}
+
 static void add_connection(struct loop *l, int fd)
 {
 	struct watched_conn *wc = conn_table_reserve(&l->conns, fd) ? malloc(sizeof(*wc)) : NULL;
@@ -118,7 +146,10 @@ static void add_connection(struct loop *l, int fd)
 		return;
 	}
 	conn_init(&wc->conn, fd, l->mode, l->idle_ms);
+	if (l->hand_off != NULL)
+		conn_use_workers(&wc->conn);
 	wc->interest = 0;
+	wc->on_worker = false;
 	if (l->watch(l->poller, fd, 0, WATCH_READ) < 0) {
 		/* 04_select past FD_SETSIZE: this connection cannot be waited
 		 * on, so it is closed now rather than never served. */

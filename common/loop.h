@@ -66,4 +66,18 @@ void loop_expire(struct loop *l);
 /* Close every connection and free the loop. */
 void loop_destroy(struct loop *l);
 
+/*
+ * Handlers on worker threads (11_pool). From now on every connection runs
+ * its handler elsewhere: when one has a request, the loop calls
+ * hand_off(arg, conn) once; whoever runs conn_run_handler (conn.h) on it
+ * must get it back to this loop's thread, which then calls loop_handled.
+ * The loop never closes a connection a worker holds. Its registration is
+ * left as it was meanwhile, which suits edge-triggered waiting (11_pool's);
+ * a level-triggered loop would be woken again and again by a busy
+ * connection's unread input.
+ */
+typedef void (*loop_hand_off_fn)(void *arg, struct conn *c);
+void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg);
+void loop_handled(struct loop *l, struct conn *c);
+
 #endif

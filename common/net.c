@@ -28,7 +28,7 @@ static int reserve_fd = -1;
 /* Off with -E, to show what the defence is for (shed_one_connection). */
 static bool emfile_defence = true;
 
-static int set_cloexec(int fd)
+int net_set_cloexec(int fd)
 {
 	int flags = fcntl(fd, F_GETFD);
 
@@ -101,13 +101,13 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 		errno = saved_errno;
 		err(1, "cannot listen on %s port %s", addr, port);
 	}
-	if (set_cloexec(fd) < 0 || (nonblocking && net_set_nonblocking(fd) < 0))
+	if (net_set_cloexec(fd) < 0 || (nonblocking && net_set_nonblocking(fd) < 0))
 		err(1, "fcntl on the listening socket");
 	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
 		err(1, "getsockname");
 	describe_address(&bound, name, name_cap);
 	reserve_fd = open("/dev/null", O_RDONLY);
-	if (reserve_fd < 0 || set_cloexec(reserve_fd) < 0)
+	if (reserve_fd < 0 || net_set_cloexec(reserve_fd) < 0)
 		err(1, "opening the reserve descriptor");
 	return fd;
 }
@@ -158,7 +158,7 @@ static bool shed_one_connection(int listen_fd, bool nonblocking)
 	}
 	reserve_fd = open("/dev/null", O_RDONLY);
 	if (reserve_fd >= 0)
-		set_cloexec(reserve_fd);
+		net_set_cloexec(reserve_fd);
 	return true;
 }
 
@@ -195,7 +195,7 @@ static int accept_with_flags(int listen_fd, bool nonblocking)
 		return -1;
 	/* BSD accept() copies O_NONBLOCK from the listener; set it as asked. */
 	flags = fcntl(fd, F_GETFL);
-	if (set_cloexec(fd) < 0 || flags < 0 ||
+	if (net_set_cloexec(fd) < 0 || flags < 0 ||
 	    fcntl(fd, F_SETFL, nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0) {
 		close(fd);
 		errno = ECONNABORTED;
@@ -325,8 +325,9 @@ void net_signals_init(void)
 	sigemptyset(&ignore.sa_mask);
 	if (sigaction(SIGPIPE, &ignore, NULL) < 0)
 		err(1, "sigaction SIGPIPE");
-	if (pipe(wake_pipe) < 0 || set_cloexec(wake_pipe[0]) < 0 || set_cloexec(wake_pipe[1]) < 0 ||
-	    net_set_nonblocking(wake_pipe[0]) < 0 || net_set_nonblocking(wake_pipe[1]) < 0)
+	if (pipe(wake_pipe) < 0 || net_set_cloexec(wake_pipe[0]) < 0 ||
+	    net_set_cloexec(wake_pipe[1]) < 0 || net_set_nonblocking(wake_pipe[0]) < 0 ||
+	    net_set_nonblocking(wake_pipe[1]) < 0)
 		err(1, "wake-up pipe");
 	stop.sa_handler = on_stop_signal;
 	sigemptyset(&stop.sa_mask);

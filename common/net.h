@@ -34,6 +34,7 @@ int net_accept(int listen_fd, bool nonblocking);
 void net_drop_emfile_defence(void);
 
 int net_set_nonblocking(int fd);
+int net_set_cloexec(int fd);
 /* Turn Nagle's algorithm off (see conn.c for when that matters). */
 void net_set_nodelay(int fd);
 /* SO_RCVTIMEO and SO_SNDTIMEO: how blocking models time out idle clients. */

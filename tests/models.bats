@@ -330,3 +330,78 @@ cpu_over_a_second() {
 	URING_DISABLED_WAS=
 	[[ "$output" == *"ok 1 GET / answers 200 Hello, World! # skip io_uring unavailable: "* ]]
 }
+
+# elapsed_ms CMD...: run it, print how long it took.
+elapsed_ms() {
+	local start end
+	start=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || true
+	end=$(date +%s%N)
+	echo $(((end - start) / 1000000))
+}
+
+@test "11_pool: a /spin on a worker stalls nobody; on 06_epoll it stalls everybody" {
+	local pool_ms epoll_ms
+	require_model 11_pool 06_epoll
+	start_server 11_pool -w 2
+	# 3 s of CPU on a worker; meanwhile the loop answers at once.
+	background curl -sS --max-time 10 -o /dev/null "http://127.0.0.1:$PORT/spin/3000000"
+	sleep 0.3
+	pool_ms=$(elapsed_ms curl -sS --max-time 10 "http://127.0.0.1:$PORT/")
+	cleanup
+	start_server 06_epoll
+	background curl -sS --max-time 10 -o /dev/null "http://127.0.0.1:$PORT/spin/3000000"
+	sleep 0.3
+	epoll_ms=$(elapsed_ms curl -sS --max-time 10 "http://127.0.0.1:$PORT/")
+	echo "GET / during a 3 s /spin: 11_pool $pool_ms ms, 06_epoll $epoll_ms ms"
+	[ "$pool_ms" -lt 1000 ]
+	[ "$epoll_ms" -ge 2000 ]
+}
+
+@test "11_pool: clients that leave while a worker has their request; new ones get their own answers" {
+	local i
+	require_model 11_pool
+	start_server 11_pool -w 2
+	# 20 requests of 300 ms of CPU each, whose clients give up after 100 ms:
+	# their answers come after they left, while the next clients arrive.
+	local pids=()
+	for i in $(seq 20); do
+		printf 'GET /spin/300000 HTTP/1.1\r\nHost: t\r\n\r\n' |
+			"$CLIENT" send "$PORT" -t 100 >/dev/null 2>&1 &
+		pids+=("$!")
+	done
+	wait "${pids[@]}" || true # they gave up (status 3); a bare wait would wait for the server too
+	pids=()
+	for i in $(seq 30); do
+		curl -sS --max-time 20 -o "$BATS_TEST_TMPDIR/bytes$i" "http://127.0.0.1:$PORT/bytes/$i" &
+		pids+=("$!")
+	done
+	wait "${pids[@]}"
+	# Each answer is the one its request asked for, none an old /spin's.
+	for i in $(seq 30); do
+		[ "$(wc -c <"$BATS_TEST_TMPDIR/bytes$i" | tr -d ' ')" -eq "$i" ]
+	done
+	[ "$(stat_value handed_off)" -ge 50 ]
+}
+
+@test "11_pool -Q batch: wake-ups go per batch, not per request" {
+	require_model 11_pool
+	start_server 11_pool -Q batch -w 2
+	echo "http://127.0.0.1:$PORT/" >"$BATS_TEST_TMPDIR/url"
+	run "$BUILD/bin/http_load" -keepalive -parallel 20 -fetches 5000 "$BATS_TEST_TMPDIR/url"
+	echo "handed off $(stat_value handed_off), wake-ups $(stat_value wakeups)"
+	[ "$(stat_value handed_off)" -ge 5000 ]
+	[ "$(stat_value wakeups)" -ge 1 ]
+	[ $(($(stat_value wakeups) * 2)) -lt "$(stat_value handed_off)" ]
+}
+
+@test "11_pool: -w takes 1 to 256 workers and -Q mutex, batch or ring; nothing else" {
+	local bad
+	require_model 11_pool
+	for bad in "-w 0" "-w 257" "-w abc" "-Q" "-Q spin" "-Q Mutex"; do
+		# shellcheck disable=SC2086 # each is a flag and its argument
+		run "$BUILD/bin/11_pool" -p 0 $bad
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"usage: "* ]]
+	done
+}

@@ -1,5 +1,6 @@
 /* waiter_epoll.c - the waiter on Linux epoll, edge-triggered. */
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/epoll.h>
 
 #include "waiter.h"
@@ -20,6 +21,13 @@ struct waiter *waiter_create(int max_fds)
 		return NULL;
 	}
 	return w;
+}
+
+void waiter_destroy(struct waiter *w)
+{
+	close(w->epfd);
+	free(w->ready);
+	free(w);
 }
 
 int waiter_add(struct waiter *w, int fd, uint64_t tag)

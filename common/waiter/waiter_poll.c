@@ -36,6 +36,13 @@ struct waiter *waiter_create(int max_fds)
 	return w;
 }
 
+void waiter_destroy(struct waiter *w)
+{
+	free(w->by_fd);
+	free(w->tags);
+	free(w);
+}
+
 int waiter_add(struct waiter *w, int fd, uint64_t tag)
 {
 	if (fd < 0 || fd >= w->len)

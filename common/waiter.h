@@ -1,8 +1,9 @@
 /*
- * waiter.h - how bench/http_load waits for its sockets: one small interface,
- * one file per mechanism (waiter_epoll.c, waiter_kqueue.c, waiter_poll.c),
- * the Makefile picks one. Unlike the original http_load's select(), none of
- * them has an FD_SETSIZE limit.
+ * waiter.h - how bench/http_load and 11_pool wait for their sockets when the
+ * waiting is not the lesson: one small interface, one file per mechanism in
+ * common/waiter/ (waiter_epoll.c, waiter_kqueue.c, waiter_poll.c), the
+ * Makefile picks one for the platform. Unlike the original http_load's
+ * select(), none of them has an FD_SETSIZE limit.
  *
  * A connection is registered once, for both directions, and never changed:
  * epoll and kqueue report edges (EPOLLET, EV_CLEAR), so a direction is
@@ -29,6 +30,7 @@ struct waiter_event {
 };
 
 struct waiter *waiter_create(int max_fds);
+void waiter_destroy(struct waiter *w);
 /* Watch fd in both directions until it is closed; tag comes back with its
  * events (it tells a stale event for a reused descriptor from a new one). */
 int waiter_add(struct waiter *w, int fd, uint64_t tag);

@@ -1,5 +1,6 @@
 /* waiter_kqueue.c - the waiter on BSD/macOS kqueue, edge-triggered (EV_CLEAR). */
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/event.h>
 #include <time.h>
 
@@ -21,6 +22,13 @@ struct waiter *waiter_create(int max_fds)
 		return NULL;
 	}
 	return w;
+}
+
+void waiter_destroy(struct waiter *w)
+{
+	close(w->kq);
+	free(w->ready);
+	free(w);
 }
 
 /* Both filters in one kevent() call; udata carries the tag (64-bit

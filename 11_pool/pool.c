@@ -1,0 +1,419 @@
+/*
+ * pool.c - the workers and the three queue designs behind pool.h.
+ *
+ * Whatever the queue, a wake-up is a system call (a futex inside
+ * pthread_cond_signal, a write to the waker), so each side wakes the other
+ * only when the other is asleep or about to be, never per message: a busy
+ * worker or a busy loop finds the next message on its own. /stats counts
+ * the wake-ups sent, both ways (wakeups).
+ */
+#include "pool.h"
+
+#include <err.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "waker.h"
+
+#define STAT_WAKEUPS STAT_MODEL_1
+#define STAT_HANDED_OFF STAT_MODEL_2
+
+/* Room per ring: more than the requests one worker can usefully have
+ * waiting. The loop never has more than this out with one worker, so the
+ * ring back can never be full. */
+#define RING_SLOTS 1024
+/* Keeps the producer's and the consumer's index on their own cache lines:
+ * two cores writing one line take turns owning it (false sharing). */
+#define CACHE_LINE 64
+
+/* A list linked through conn->queue_next, oldest first. */
+struct list {
+	struct conn *head, *tail;
+};
+
+/* Lock-free single producer, single consumer: the producer alone writes
+ * `tail`, the consumer alone `head`. The release store of an index
+ * publishes the slot it covers; the acquire load on the other side sees
+ * it. */
+struct ring {
+	_Alignas(CACHE_LINE) _Atomic size_t head;
+	_Alignas(CACHE_LINE) _Atomic size_t tail;
+	_Alignas(CACHE_LINE) struct conn *slot[RING_SLOTS];
+};
+
+struct worker {
+	struct pool *pool;
+	pthread_t thread;
+	/* ring: this worker's own rings and the lock its sleep waits under */
+	struct ring *to_worker, *to_loop;
+	size_t out; /* ring: handed to this worker and not yet back (loop's count) */
+	pthread_mutex_t sleep_lock;
+	pthread_cond_t wake;
+	atomic_bool sleeping;
+};
+
+struct pool {
+	enum pool_queue queue;
+	int nworkers;
+	struct worker *workers;
+	struct waker waker;
+	atomic_bool loop_waiting; /* the loop is in (or going into) its wait */
+	atomic_bool stopping;
+	/* mutex and batch: one queue each way, under one lock */
+	pthread_mutex_t lock;
+	pthread_cond_t work_ready;
+	int idle_workers; /* waiting on work_ready (under lock) */
+	struct list to_workers, to_loop;
+	/* batch: the loop's private list, spliced in once per turn */
+	struct list held;
+	/* ring: requests that found every ring full, and where to look next */
+	struct list overflow;
+	int next_worker;
+};
+
+static void list_push(struct list *l, struct conn *c)
+{
+	c->queue_next = NULL;
+	if (l->tail != NULL)
+		l->tail->queue_next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
+static struct conn *list_pop(struct list *l)
+{
+	struct conn *c = l->head;
+
+	if (c != NULL) {
+		l->head = c->queue_next;
+		if (l->head == NULL)
+			l->tail = NULL;
+	}
+	return c;
+}
+
+/* Move all of `from` to the end of `to`: two pointer writes, whatever the
+ * length (the article's point about splicing under the lock). */
+static void list_splice(struct list *to, struct list *from)
+{
+	if (from->head == NULL)
+		return;
+	if (to->tail != NULL)
+		to->tail->queue_next = from->head;
+	else
+		to->head = from->head;
+	to->tail = from->tail;
+	from->head = from->tail = NULL;
+}
+
+static bool ring_push(struct ring *r, struct conn *c)
+{
+	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+
+	if (tail - atomic_load_explicit(&r->head, memory_order_acquire) == RING_SLOTS)
+		return false;
+	r->slot[tail % RING_SLOTS] = c;
+	atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
+	return true;
+}
+
+static struct conn *ring_pop(struct ring *r)
+{
+	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	struct conn *c;
+
+	if (head == atomic_load_explicit(&r->tail, memory_order_acquire))
+		return NULL;
+	c = r->slot[head % RING_SLOTS];
+	atomic_store_explicit(&r->head, head + 1, memory_order_release);
+	return c;
+}
+
+static bool ring_empty(struct ring *r)
+{
+	return atomic_load_explicit(&r->head, memory_order_relaxed) ==
+	       atomic_load_explicit(&r->tail, memory_order_acquire);
+}
+
+/* A worker has put finished work where the loop will look. The fence
+ * orders that store before the load of loop_waiting, as pool_before_wait
+ * orders its store of loop_waiting before its look at the queues: one of
+ * the two sides always sees the other, so no finished work sleeps. Only
+ * the worker that swaps the flag back writes the waker. */
+static void wake_loop(struct pool *p)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load(&p->loop_waiting) && atomic_exchange(&p->loop_waiting, false)) {
+		waker_wake(&p->waker);
+		stats_add(STAT_WAKEUPS, 1);
+	}
+}
+
+/* mutex and batch: wait for work under the shared lock; take one request
+ * (mutex) or the whole list in one swap (batch). */
+static void run_shared_queue(struct worker *w)
+{
+	struct pool *p = w->pool;
+	struct list mine = { NULL, NULL }, done = { NULL, NULL };
+	struct conn *c;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->to_workers.head == NULL && !atomic_load(&p->stopping)) {
+			p->idle_workers++; /* so the loop knows to signal */
+			pthread_cond_wait(&p->work_ready, &p->lock);
+			p->idle_workers--;
+		}
+		if (atomic_load(&p->stopping)) {
+			pthread_mutex_unlock(&p->lock);
+			return;
+		}
+		if (p->queue == POOL_BATCH)
+			list_splice(&mine, &p->to_workers);
+		else
+			list_push(&mine, list_pop(&p->to_workers));
+		pthread_mutex_unlock(&p->lock);
+		while ((c = list_pop(&mine)) != NULL) {
+			conn_run_handler(c);
+			list_push(&done, c);
+		}
+		pthread_mutex_lock(&p->lock);
+		list_splice(&p->to_loop, &done);
+		pthread_mutex_unlock(&p->lock);
+		wake_loop(p);
+	}
+}
+
+/* ring: take from this worker's ring; sleep on its own condition variable
+ * when it is empty, saying so first (sleeping) so the loop knows to signal.
+ * The flag is set before the last look at the ring, under the lock the
+ * loop's signal takes: a push after that look finds sleeping set. */
+static void run_ring(struct worker *w)
+{
+	struct pool *p = w->pool;
+	struct conn *c;
+
+	for (;;) {
+		while ((c = ring_pop(w->to_worker)) != NULL) {
+			conn_run_handler(c);
+			/* Cannot fail: the loop never has more out with this
+			 * worker than a ring holds. */
+			ring_push(w->to_loop, c);
+			wake_loop(p);
+		}
+		pthread_mutex_lock(&w->sleep_lock);
+		atomic_store(&w->sleeping, true);
+		while (ring_empty(w->to_worker) && !atomic_load(&p->stopping))
+			pthread_cond_wait(&w->wake, &w->sleep_lock);
+		atomic_store(&w->sleeping, false);
+		pthread_mutex_unlock(&w->sleep_lock);
+		if (atomic_load(&p->stopping))
+			return;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	if (w->pool->queue == POOL_RING)
+		run_ring(w);
+	else
+		run_shared_queue(w);
+	return NULL;
+}
+
+struct pool *pool_start(enum pool_queue queue, int nworkers)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+	sigset_t blocked, old;
+	int i;
+
+	if (p == NULL || (p->workers = calloc((size_t)nworkers, sizeof(*p->workers))) == NULL)
+		err(1, "pool");
+	p->queue = queue;
+	p->nworkers = nworkers;
+	waker_open(&p->waker);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work_ready, NULL);
+	stats_name(STAT_WAKEUPS, "wakeups");
+	stats_name(STAT_HANDED_OFF, "handed_off");
+	/* Workers inherit this signal mask: stop signals go to the loop. */
+	sigfillset(&blocked);
+	pthread_sigmask(SIG_BLOCK, &blocked, &old);
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		w->pool = p;
+		pthread_mutex_init(&w->sleep_lock, NULL);
+		pthread_cond_init(&w->wake, NULL);
+		if (queue == POOL_RING) {
+			w->to_worker = aligned_alloc(CACHE_LINE, sizeof(struct ring));
+			w->to_loop = aligned_alloc(CACHE_LINE, sizeof(struct ring));
+			if (w->to_worker == NULL || w->to_loop == NULL)
+				err(1, "ring");
+			memset(w->to_worker, 0, sizeof(struct ring));
+			memset(w->to_loop, 0, sizeof(struct ring));
+		}
+		errno = pthread_create(&w->thread, NULL, worker_main, w);
+		if (errno != 0)
+			err(1, "pthread_create");
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return p;
+}
+
+int pool_wake_fd(const struct pool *p)
+{
+	return p->waker.read_fd;
+}
+
+/* ring: the next worker, in turn, whose ring has room. */
+static bool ring_submit(struct pool *p, struct conn *c)
+{
+	int tries;
+
+	for (tries = 0; tries < p->nworkers; tries++) {
+		struct worker *w = &p->workers[p->next_worker];
+		p->next_worker = (p->next_worker + 1) % p->nworkers;
+		if (w->out < RING_SLOTS && ring_push(w->to_worker, c)) {
+			w->out++;
+			/* Pairs with the worker's flag-then-look (run_ring). */
+			atomic_thread_fence(memory_order_seq_cst);
+			if (atomic_load(&w->sleeping)) {
+				pthread_mutex_lock(&w->sleep_lock);
+				pthread_cond_signal(&w->wake);
+				pthread_mutex_unlock(&w->sleep_lock);
+				stats_add(STAT_WAKEUPS, 1);
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+void pool_submit(struct pool *p, struct conn *c)
+{
+	stats_add(STAT_HANDED_OFF, 1);
+	switch (p->queue) {
+	case POOL_MUTEX:
+		pthread_mutex_lock(&p->lock);
+		list_push(&p->to_workers, c);
+		if (p->idle_workers > 0) {
+			pthread_cond_signal(&p->work_ready);
+			stats_add(STAT_WAKEUPS, 1);
+		}
+		pthread_mutex_unlock(&p->lock);
+		break;
+	case POOL_BATCH:
+		list_push(&p->held, c); /* no lock: only the loop sees it */
+		break;
+	case POOL_RING:
+		if (p->overflow.head != NULL || !ring_submit(p, c))
+			list_push(&p->overflow, c); /* keep the order */
+		break;
+	}
+}
+
+static bool done_waiting(struct pool *p)
+{
+	bool any = false;
+	int i;
+
+	if (p->queue != POOL_RING) {
+		pthread_mutex_lock(&p->lock);
+		any = p->to_loop.head != NULL;
+		pthread_mutex_unlock(&p->lock);
+		return any;
+	}
+	for (i = 0; i < p->nworkers && !any; i++)
+		any = !ring_empty(p->workers[i].to_loop);
+	return any;
+}
+
+bool pool_before_wait(struct pool *p)
+{
+	struct conn *c;
+
+	if (p->queue == POOL_BATCH && p->held.head != NULL) {
+		pthread_mutex_lock(&p->lock);
+		list_splice(&p->to_workers, &p->held);
+		if (p->idle_workers > 0) {
+			/* One worker takes the whole list: waking more would
+			 * find it gone. */
+			pthread_cond_signal(&p->work_ready);
+			stats_add(STAT_WAKEUPS, 1);
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (p->queue == POOL_RING) {
+		while ((c = p->overflow.head) != NULL && ring_submit(p, c))
+			list_pop(&p->overflow);
+	}
+	atomic_store(&p->loop_waiting, true);
+	atomic_thread_fence(memory_order_seq_cst);
+	return !done_waiting(p);
+}
+
+void pool_after_wait(struct pool *p, bool woken)
+{
+	atomic_store(&p->loop_waiting, false);
+	if (woken)
+		waker_drain(&p->waker);
+}
+
+int pool_take_done(struct pool *p, struct conn **out, int max)
+{
+	int n = 0, i;
+
+	if (p->queue != POOL_RING) {
+		pthread_mutex_lock(&p->lock);
+		while (n < max && p->to_loop.head != NULL)
+			out[n++] = list_pop(&p->to_loop);
+		pthread_mutex_unlock(&p->lock);
+		return n;
+	}
+	for (i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		struct conn *c;
+		while (n < max && (c = ring_pop(w->to_loop)) != NULL) {
+			out[n++] = c;
+			w->out--;
+		}
+	}
+	return n;
+}
+
+void pool_stop(struct pool *p)
+{
+	int i;
+
+	atomic_store(&p->stopping, true);
+	pthread_mutex_lock(&p->lock);
+	pthread_cond_broadcast(&p->work_ready);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		pthread_mutex_lock(&w->sleep_lock);
+		pthread_cond_broadcast(&w->wake);
+		pthread_mutex_unlock(&w->sleep_lock);
+	}
+	for (i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		pthread_join(w->thread, NULL);
+		pthread_mutex_destroy(&w->sleep_lock);
+		pthread_cond_destroy(&w->wake);
+		free(w->to_worker);
+		free(w->to_loop);
+	}
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->work_ready);
+	waker_close(&p->waker);
+	free(p->workers);
+	free(p);
+}

@@ -1,0 +1,163 @@
+/*
+ * 11_pool: one event loop, N worker threads (article 002's last step).
+ *
+ * Every event model so far runs its handlers on the loop's one thread, so a
+ * /spin stalls every client and the second core idles. Here the loop reads
+ * and parses, a worker runs the handler (the route: /spin burns its CPU
+ * there), and the answer comes back to the loop, which writes it. Workers
+ * never touch a socket; the loop never runs a handler. Between them, the
+ * queues of pool.c (-Q mutex | batch | ring) and one wake-up descriptor.
+ *
+ * How the loop waits is not this rung's lesson: it uses the small waiter
+ * of common/waiter/ (epoll on Linux, kqueue on macOS and the BSDs), which
+ * registers every descriptor once, edge-triggered, for both directions.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "pool.h"
+#include "waiter.h"
+
+#define MAX_EVENTS 256
+#define MAX_WORKERS 256
+
+static int worker_count;
+static enum pool_queue queue_kind = POOL_MUTEX;
+
+static bool pool_flag(int letter, const char *arg)
+{
+	char *end;
+	long n;
+
+	if (letter == 'w') {
+		n = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || n < 1 || n > MAX_WORKERS)
+			return false;
+		worker_count = (int)n;
+		return true;
+	}
+	if (letter == 'Q') {
+		if (strcmp(arg, "mutex") == 0)
+			queue_kind = POOL_MUTEX;
+		else if (strcmp(arg, "batch") == 0)
+			queue_kind = POOL_BATCH;
+		else if (strcmp(arg, "ring") == 0)
+			queue_kind = POOL_RING;
+		else
+			return false;
+		return true;
+	}
+	return false;
+}
+
+/* loop.c's watch() on the waiter: register once (the waiter's edges cover
+ * both directions; a registration found already there after a /delay is
+ * fine), and tell a level-triggered waiter (poll) what is wanted. close()
+ * takes a descriptor out of epoll and kqueue by itself. */
+static int waiter_watch(void *waiter, int fd, unsigned old, unsigned interest)
+{
+	unsigned wanted =
+	    (interest & WATCH_READ ? WAIT_READ : 0) | (interest & WATCH_WRITE ? WAIT_WRITE : 0);
+
+	if (interest & WATCH_CLOSING) {
+		waiter_forget(waiter, fd);
+		return 0;
+	}
+	if (old == 0 && wanted != 0 && waiter_add(waiter, fd, (uint64_t)fd) < 0 && errno != EEXIST)
+		return -1;
+	waiter_want(waiter, fd, wanted);
+	return 0;
+}
+
+static void hand_off(void *pool, struct conn *c)
+{
+	pool_submit(pool, c);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct model_flags flags = {
+		"w:Q:",
+		"  -w N        worker threads (default: the number of online CPUs)\n"
+		"  -Q QUEUE    mutex (default), batch or ring: how requests reach the workers\n",
+		pool_flag
+	};
+	struct waiter_event events[MAX_EVENTS];
+	struct conn *done[MAX_EVENTS];
+	bool listener_busy = false;
+	struct waiter *waiter;
+	struct rlimit nofile;
+	struct server s;
+	struct loop *loop;
+	struct pool *pool;
+
+	server_start(&s, "pool", argc, argv, true, &flags);
+	if (worker_count == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		worker_count = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
+	}
+	/* The poll waiter sizes its table by the descriptor limit. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		err(1, "getrlimit");
+	waiter = waiter_create(nofile.rlim_cur > (1 << 20) ? 1 << 20 : (int)nofile.rlim_cur);
+	if (waiter == NULL)
+		err(1, "waiter_create");
+	pool = pool_start(queue_kind, worker_count);
+	if (waiter_add(waiter, pool_wake_fd(pool), (uint64_t)pool_wake_fd(pool)) < 0)
+		err(1, "cannot watch the waker");
+	loop = loop_create(&s, CONN_EDGE, waiter_watch, waiter);
+	loop_use_workers(loop, hand_off, pool);
+	while (loop_running(loop)) {
+		int i, n, timeout = loop_timeout_ms(loop);
+		bool woken = false;
+
+		/* Finished work already waiting, or a listener that may hold
+		 * more than one accept burst (its edge will not come again):
+		 * look, do not sleep. */
+		if (!pool_before_wait(pool) || listener_busy)
+			timeout = 0;
+		n = waiter_wait(waiter, events, MAX_EVENTS, timeout);
+		for (i = 0; i < n; i++)
+			woken |= events[i].tag == (uint64_t)pool_wake_fd(pool);
+		pool_after_wait(pool, woken);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue; /* never restarted, even with SA_RESTART: signal(7) */
+			err(1, "waiter_wait");
+		}
+		if (listener_busy)
+			listener_busy = loop_ready(loop, s.listen_fd, CONN_READABLE);
+		for (i = 0; i < n; i++) {
+			int fd = (int)events[i].tag;
+			unsigned ready = (events[i].events & WAIT_READ ? CONN_READABLE : 0) |
+					 (events[i].events & WAIT_WRITE ? CONN_WRITABLE : 0);
+			bool moved;
+
+			if (fd == pool_wake_fd(pool))
+				continue;
+			moved = loop_ready(loop, fd, ready);
+			if (fd == s.listen_fd)
+				listener_busy = moved;
+		}
+		/* One batch per turn, not until none is left: with workers
+		 * this fast, "until none is left" could be for ever, and the
+		 * sockets and timers would wait. What is left makes the next
+		 * wait return at once (pool_before_wait). */
+		n = pool_take_done(pool, done, MAX_EVENTS);
+		for (i = 0; i < n; i++)
+			loop_handled(loop, done[i]);
+		loop_expire(loop);
+	}
+	/* Workers first: the loop closes every connection, and must not close
+	 * one a worker is still answering. */
+	pool_stop(pool);
+	loop_destroy(loop);
+	waiter_destroy(waiter);
+	server_finish(&s);
+	return 0;
+}
