@@ -4,15 +4,39 @@
 
 load helpers
 
-setup() {
+# One server for the whole file (make test runs this file some thirty
+# times: a server per test cost seconds each time). After every test it
+# must still be healthy and back to its descriptors; a test that needs other
+# flags, or kills its server, starts its own, which its teardown stops.
+setup_file() {
 	: "${MODEL:?set MODEL, e.g. MODEL=01_blocking}"
 	# MODEL_ARGS: a model's own flags, e.g. -e for edge-triggered epoll.
 	# shellcheck disable=SC2086
-	start_server "$MODEL" -t 3 ${MODEL_ARGS:-}
+	IN_SETUP_FILE=1 start_server "$MODEL" -t 3 ${MODEL_ARGS:-}
+	SHARED_SERVER_PID=$SERVER_PID
+	export SERVER_PID PORT SERVER_LOG FD_BASELINE SHARED_SERVER_PID SERVER_REFUSED
+}
+
+setup() {
+	[ -z "${SERVER_REFUSED:-}" ] || skip "$SERVER_REFUSED"
+}
+
+teardown_file() {
+	stop_server
+}
+
+# own_server FLAGS...: this test's own server (the model's flags added).
+own_server() {
+	# shellcheck disable=SC2086
+	start_server "$MODEL" "$@" ${MODEL_ARGS:-}
 }
 
 teardown() {
-	cleanup_checked
+	if [ "${SERVER_PID:-}" = "$SHARED_SERVER_PID" ]; then
+		check_server_after_test
+	else
+		cleanup_checked
+	fi
 }
 
 @test "start-up line names the model, address and pid" {
@@ -226,9 +250,7 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 
 @test "an idle connection is closed after -t" {
 	local start end
-	stop_server
-	# shellcheck disable=SC2086
-	start_server "$MODEL" -t 1 ${MODEL_ARGS:-}
+	own_server -t 1
 	start=$(date +%s)
 	run raw '' -t 8000 # send nothing, wait for the server to hang up
 	end=$(date +%s)
@@ -238,9 +260,7 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 
 @test "a client trickling its head is cut off by the header timeout" {
 	local start end
-	stop_server
-	# shellcheck disable=SC2086
-	start_server "$MODEL" -t 1 ${MODEL_ARGS:-}
+	own_server -t 1
 	start=$(date +%s)
 	# 40 bytes of a request line, one every 200 ms: 8 s if allowed to finish.
 	run raw 'GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' -1 -g 200 -t 8000
@@ -267,6 +287,7 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 }
 
 @test "SIGTERM stops the server with a one-line summary" {
+	own_server -t 3
 	curl -sS --max-time 5 "http://127.0.0.1:$PORT/" >/dev/null
 	kill -TERM "$SERVER_PID"
 	wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'
