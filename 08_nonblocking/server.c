@@ -34,14 +34,11 @@ static long idle_sleep_us; /* -s: 0 = never sleep */
 
 static bool handle_flag(int letter, const char *arg)
 {
-	char *end;
 	long us;
 
 	if (letter != 's')
 		return false;
-	errno = 0;
-	us = strtol(arg, &end, 10);
-	if (*arg == '\0' || *end != '\0' || errno != 0 || us < 0 || us > MAX_IDLE_SLEEP_US)
+	if (!setup_number(arg, 0, MAX_IDLE_SLEEP_US, &us))
 		errx(1, "-s: %s is not a number of microseconds from 0 to %ld", arg,
 		     MAX_IDLE_SLEEP_US);
 	idle_sleep_us = us;

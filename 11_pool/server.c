@@ -31,12 +31,10 @@ static enum pool_queue queue_kind = POOL_MUTEX;
 
 static bool pool_flag(int letter, const char *arg)
 {
-	char *end;
 	long n;
 
 	if (letter == 'w') {
-		n = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || n < 1 || n > MAX_WORKERS)
+		if (!setup_number(arg, 1, MAX_WORKERS, &n))
 			return false;
 		worker_count = (int)n;
 		return true;

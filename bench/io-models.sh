@@ -39,7 +39,6 @@ done
 # start SERVER: a model with its flags ("08_nonblocking -s 1000").
 # shellcheck disable=SC2086 # the flags are words on purpose
 start() { start_model "$WORK" $1 -t 5; }
-stat_value() { curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'; }
 echo "http://127.0.0.1:PORT/" >"$WORK/url.tmpl"
 
 for round in $(seq "$ROUNDS"); do

@@ -50,6 +50,11 @@ stop_model() {
 	wait "$SPID" 2>/dev/null
 }
 
+# stat_value NAME: one counter from the running model's /stats (PORT).
+stat_value() {
+	curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'
+}
+
 # cpu_ms PID: the process's user + system CPU time so far, in ms (Linux /proc).
 cpu_ms() {
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"

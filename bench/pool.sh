@@ -26,7 +26,6 @@ bench_workdir
 make -s all >/dev/null || exit 1
 PIN_SERVER=() # see above
 
-stat_value() { curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'; }
 
 # run SERVER PATH CLIENTS: one round; appends "req/s us/req wakeups/req"
 # to $WORK/<key>.

@@ -4,6 +4,7 @@
 #include "setup.h"
 
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,24 @@ static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 		flags && flags->usage ? flags->usage : "");
 }
 
-static long number_arg(const char *prog, int letter, const char *arg, long min, long max)
+bool setup_number(const char *arg, long min, long max, long *out)
 {
 	char *end;
-	long v = strtol(arg, &end, 10);
+	long v;
 
-	if (*arg == '\0' || *end != '\0' || v < min || v > max)
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static long number_arg(const char *prog, int letter, const char *arg, long min, long max)
+{
+	long v;
+
+	if (!setup_number(arg, min, max, &v))
 		errx(1, "-%c: %s is not a number from %ld to %ld (try %s -h)", letter, arg, min,
 		     max, prog);
 	return v;

@@ -37,6 +37,10 @@ struct model_flags {
 void server_start(struct server *s, const char *model, int argc, char **argv,
 		  bool nonblocking_listener, const struct model_flags *flags);
 
+/* arg as a decimal number from min to max, all of it: true and *out, or
+ * false. For the shared flags and the models' own. */
+bool setup_number(const char *arg, long min, long max, long *out);
+
 /* Close the listener and print the one-line summary. */
 void server_finish(struct server *s);
 
