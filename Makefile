@@ -53,8 +53,8 @@ else
   SKIP_MODELS := 06_epoll 09_sigio 10_io_uring
   SKIP_WHY    := epoll, F_SETSIG and io_uring are Linux-only.
 endif
-# bench/http_load and 11_pool wait with epoll, kqueue, or poll anywhere
-# else (common/waiter/); 11_pool's workers wake its loop through an eventfd
+# bench/http_load, 11_pool and 12_reuseport wait with epoll, kqueue, or
+# poll anywhere else (common/waiter/); 11_pool's workers wake its loop through an eventfd
 # on Linux, a pipe anywhere else (11_pool/linux, 11_pool/posix).
 WAITER ?= poll
 WAKER  ?= posix
@@ -94,7 +94,9 @@ $(BUILD)/bin/%: $$(call model_objs,$$*) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bin/10_io_uring: LDLIBS += $(URING_LIBS)
-$(BUILD)/bin/11_pool: $(BUILD)/obj/common/waiter/waiter_$(WAITER).o $(BUILD)/obj/11_pool/$(WAKER)/waker.o
+LOOP_WAITER := $(BUILD)/obj/common/waiter/waiter_$(WAITER).o $(BUILD)/obj/common/waiter/loop_waiter.o
+$(BUILD)/bin/11_pool: $(LOOP_WAITER) $(BUILD)/obj/11_pool/$(WAKER)/waker.o
+$(BUILD)/bin/12_reuseport: $(LOOP_WAITER)
 $(BUILD)/obj/07_kqueue/%.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 # kevent()'s change semantics, checked against the layer on Linux and
@@ -130,17 +132,19 @@ TEST_BINS := $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/fuzz_replay
 
 # SUITES picks bats suites by name (tests/run); empty means all of them.
 check: all $(TEST_BINS)
-	BUILD=$(BUILD) MODELS="$(MODELS)" SUITES="$(SUITES)" tests/run
+	BUILD=$(BUILD) MODELS="$(MODELS)" SUITES="$(SUITES)" THREAD_VARIANTS="$(THREAD_VARIANTS)" tests/run
 
 # Every suite runs once under ASan+UBSan, which catches everything a plain
 # run would and more; the plain -O2 build, the one people run and bench,
-# gets the contract and the suites that measure CPU and time. Running all of
-# it twice would take make test past 20 minutes on a 2-core machine.
+# gets the contract and the suites that measure CPU and time. The threaded
+# models' other queues and listeners (-Q, -A) run under TSan, where what
+# they change (who talks to whom across threads) is checked. Running all of
+# it in every build would take make test past 20 minutes on a 2-core machine.
 # Sequential on purpose: the suites measure timeouts and concurrency, and
 # two of them at once on a 2-core machine would only make them flaky.
 test:
-	$(MAKE) check SUITES="behaviour models http_load bench docs"
-	$(MAKE) sanitize SUITES="behaviour torture events models http_load"
+	$(MAKE) check SUITES="behaviour models http_load bench docs" THREAD_VARIANTS=0
+	$(MAKE) sanitize SUITES="behaviour torture events models http_load" THREAD_VARIANTS=0
 	$(MAKE) tsan SUITES="behaviour torture events models"
 	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
 	else echo "make test: valgrind is not installed here; skipped make valgrind"; fi

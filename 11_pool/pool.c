@@ -17,33 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ring.h"
 #include "stats.h"
 #include "waker.h"
 
 #define STAT_WAKEUPS STAT_MODEL_1
 #define STAT_HANDED_OFF STAT_MODEL_2
-
-/* Room per ring: more than the requests one worker can usefully have
- * waiting. The loop never has more than this out with one worker, so the
- * ring back can never be full. */
-#define RING_SLOTS 1024
-/* Keeps the producer's and the consumer's index on their own cache lines:
- * two cores writing one line take turns owning it (false sharing). */
-#define CACHE_LINE 64
+#define STAT_HELD_BACK STAT_MODEL_3
 
 /* A list linked through conn->queue_next, oldest first. */
 struct list {
 	struct conn *head, *tail;
-};
-
-/* Lock-free single producer, single consumer: the producer alone writes
- * `tail`, the consumer alone `head`. The release store of an index
- * publishes the slot it covers; the acquire load on the other side sees
- * it. */
-struct ring {
-	_Alignas(CACHE_LINE) _Atomic size_t head;
-	_Alignas(CACHE_LINE) _Atomic size_t tail;
-	_Alignas(CACHE_LINE) struct conn *slot[RING_SLOTS];
 };
 
 struct worker {
@@ -110,35 +94,6 @@ static void list_splice(struct list *to, struct list *from)
 		to->head = from->head;
 	to->tail = from->tail;
 	from->head = from->tail = NULL;
-}
-
-static bool ring_push(struct ring *r, struct conn *c)
-{
-	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-
-	if (tail - atomic_load_explicit(&r->head, memory_order_acquire) == RING_SLOTS)
-		return false;
-	r->slot[tail % RING_SLOTS] = c;
-	atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
-	return true;
-}
-
-static struct conn *ring_pop(struct ring *r)
-{
-	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	struct conn *c;
-
-	if (head == atomic_load_explicit(&r->tail, memory_order_acquire))
-		return NULL;
-	c = r->slot[head % RING_SLOTS];
-	atomic_store_explicit(&r->head, head + 1, memory_order_release);
-	return c;
-}
-
-static bool ring_empty(struct ring *r)
-{
-	return atomic_load_explicit(&r->head, memory_order_relaxed) ==
-	       atomic_load_explicit(&r->tail, memory_order_acquire);
 }
 
 /* A worker has put finished work where the loop will look. The fence
@@ -244,6 +199,8 @@ struct pool *pool_start(enum pool_queue queue, int nworkers)
 	pthread_cond_init(&p->work_ready, NULL);
 	stats_name(STAT_WAKEUPS, "wakeups");
 	stats_name(STAT_HANDED_OFF, "handed_off");
+	if (queue == POOL_RING)
+		stats_name(STAT_HELD_BACK, "held_back");
 	/* Workers inherit this signal mask: stop signals go to the loop. */
 	sigfillset(&blocked);
 	pthread_sigmask(SIG_BLOCK, &blocked, &old);
@@ -314,8 +271,14 @@ void pool_submit(struct pool *p, struct conn *c)
 		list_push(&p->held, c); /* no lock: only the loop sees it */
 		break;
 	case POOL_RING:
-		if (p->overflow.head != NULL || !ring_submit(p, c))
-			list_push(&p->overflow, c); /* keep the order */
+		/* Every ring full: back-pressure without loss. The request
+		 * waits in the loop's own list, in order, and goes out as rings
+		 * drain (pool_before_wait); its connection reads nothing more
+		 * meanwhile (one request out per connection, conn.c). */
+		if (p->overflow.head != NULL || !ring_submit(p, c)) {
+			list_push(&p->overflow, c);
+			stats_add(STAT_HELD_BACK, 1);
+		}
 		break;
 	}
 }

@@ -10,13 +10,13 @@
  *
  * How the loop waits is not this rung's lesson: it uses the small waiter
  * of common/waiter/ (epoll on Linux, kqueue on macOS and the BSDs), which
- * registers every descriptor once, edge-triggered, for both directions.
+ * registers every connection once, edge-triggered, for both directions,
+ * and the listener level-triggered (loop_waiter.c).
  */
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -53,25 +53,6 @@ static bool pool_flag(int letter, const char *arg)
 	return false;
 }
 
-/* loop.c's watch() on the waiter: register once (the waiter's edges cover
- * both directions; a registration found already there after a /delay is
- * fine), and tell a level-triggered waiter (poll) what is wanted. close()
- * takes a descriptor out of epoll and kqueue by itself. */
-static int waiter_watch(void *waiter, int fd, unsigned old, unsigned interest)
-{
-	unsigned wanted =
-	    (interest & WATCH_READ ? WAIT_READ : 0) | (interest & WATCH_WRITE ? WAIT_WRITE : 0);
-
-	if (interest & WATCH_CLOSING) {
-		waiter_forget(waiter, fd);
-		return 0;
-	}
-	if (old == 0 && wanted != 0 && waiter_add(waiter, fd, (uint64_t)fd) < 0 && errno != EEXIST)
-		return -1;
-	waiter_want(waiter, fd, wanted);
-	return 0;
-}
-
 static void hand_off(void *pool, struct conn *c)
 {
 	pool_submit(pool, c);
@@ -87,37 +68,26 @@ int main(int argc, char **argv)
 	};
 	struct waiter_event events[MAX_EVENTS];
 	struct conn *done[MAX_EVENTS];
-	bool listener_busy = false;
 	struct waiter *waiter;
-	struct rlimit nofile;
 	struct server s;
 	struct loop *loop;
 	struct pool *pool;
 
 	server_start(&s, "pool", argc, argv, true, &flags);
-	if (worker_count == 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		worker_count = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
-	}
-	/* The poll waiter sizes its table by the descriptor limit. */
-	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
-		err(1, "getrlimit");
-	waiter = waiter_create(nofile.rlim_cur > (1 << 20) ? 1 << 20 : (int)nofile.rlim_cur);
-	if (waiter == NULL)
-		err(1, "waiter_create");
+	if (worker_count == 0)
+		worker_count = setup_online_cpus(MAX_WORKERS);
+	waiter = loop_waiter_create();
 	pool = pool_start(queue_kind, worker_count);
 	if (waiter_add(waiter, pool_wake_fd(pool), (uint64_t)pool_wake_fd(pool)) < 0)
 		err(1, "cannot watch the waker");
-	loop = loop_create(&s, CONN_EDGE, waiter_watch, waiter);
+	loop = loop_create(&s, CONN_EDGE, loop_watch_waiter, waiter);
 	loop_use_workers(loop, hand_off, pool);
 	while (loop_running(loop)) {
 		int i, n, timeout = loop_timeout_ms(loop);
 		bool woken = false;
 
-		/* Finished work already waiting, or a listener that may hold
-		 * more than one accept burst (its edge will not come again):
-		 * look, do not sleep. */
-		if (!pool_before_wait(pool) || listener_busy)
+		/* Finished work already waiting: look, do not sleep. */
+		if (!pool_before_wait(pool))
 			timeout = 0;
 		n = waiter_wait(waiter, events, MAX_EVENTS, timeout);
 		for (i = 0; i < n; i++)
@@ -128,20 +98,9 @@ int main(int argc, char **argv)
 				continue; /* never restarted, even with SA_RESTART: signal(7) */
 			err(1, "waiter_wait");
 		}
-		if (listener_busy)
-			listener_busy = loop_ready(loop, s.listen_fd, CONN_READABLE);
-		for (i = 0; i < n; i++) {
-			int fd = (int)events[i].tag;
-			unsigned ready = (events[i].events & WAIT_READ ? CONN_READABLE : 0) |
-					 (events[i].events & WAIT_WRITE ? CONN_WRITABLE : 0);
-			bool moved;
-
-			if (fd == pool_wake_fd(pool))
-				continue;
-			moved = loop_ready(loop, fd, ready);
-			if (fd == s.listen_fd)
-				listener_busy = moved;
-		}
+		for (i = 0; i < n; i++)
+			if (events[i].tag != (uint64_t)pool_wake_fd(pool))
+				loop_ready_waiter(loop, &events[i]);
 		/* One batch per turn, not until none is left: with workers
 		 * this fast, "until none is left" could be for ever, and the
 		 * sockets and timers would wait. What is left makes the next

@@ -186,11 +186,8 @@ static int accept_burst(struct loop *l)
 
 static bool drain_wake_pipe(struct loop *l)
 {
-	char buf[64];
-	bool drained = false;
+	bool drained = net_drain_wake_fd();
 
-	while (read(l->wake_fd, buf, sizeof(buf)) > 0)
-		drained = true;
 	if (net_stop_requested())
 		l->running = false;
 	return drained;

@@ -1,5 +1,5 @@
 /*
- * loop.h - what the one-thread event-driven servers (04-09) share: the table of
+ * loop.h - what the event-driven servers (04-09, 11, 12) share: the table of
  * connections, the accept loop, the deadline heap, and turning a
  * connection's intent into a registration.
  *
@@ -65,6 +65,19 @@ bool loop_ready(struct loop *l, int fd, unsigned events);
 void loop_expire(struct loop *l);
 /* Close every connection and free the loop. */
 void loop_destroy(struct loop *l);
+
+/*
+ * Waiting through common/waiter (11_pool, 12_reuseport; waiter.h), in
+ * common/waiter/loop_waiter.c, linked only where that is how a model
+ * waits: watch() for loop_create with the waiter as its poller, and
+ * loop_ready for one of its events (the tag is the descriptor).
+ */
+struct waiter;
+struct waiter_event;
+/* A waiter for a loop's thread; exits on failure (start-up). */
+struct waiter *loop_waiter_create(void);
+int loop_watch_waiter(void *waiter, int fd, unsigned old, unsigned interest);
+bool loop_ready_waiter(struct loop *l, const struct waiter_event *event);
 
 /*
  * Handlers on worker threads (11_pool). From now on every connection runs

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,12 +22,19 @@
 #include "log.h"
 #include "stats.h"
 
-static volatile sig_atomic_t stop_requested;
+/* Atomic rather than volatile sig_atomic_t: 12_reuseport's loop threads
+ * read it while the handler writes it on whichever thread took the signal.
+ * A lock-free atomic is safe in a signal handler (C11 7.14.1.1). */
+static atomic_bool stop_requested;
 static int wake_pipe[2] = { -1, -1 };
-/* A descriptor held back for the day accept() fails with EMFILE. */
-static int reserve_fd = -1;
+/* A descriptor held back for the day accept() fails with EMFILE. Taken
+ * with an atomic exchange: with several threads accepting (12_reuseport),
+ * only the one that got it may close it. */
+static atomic_int reserve_fd = -1;
 /* Off with -E, to show what the defence is for (shed_one_connection). */
 static bool emfile_defence = true;
+/* On for 12_reuseport only (net_share_port). */
+static bool share_port;
 
 int net_set_cloexec(int fd)
 {
@@ -68,13 +76,28 @@ static int bind_and_listen(const struct addrinfo *ai, int backlog)
 	if (fd < 0)
 		return -1;
 	/* SO_REUSEADDR lets a restarted server bind while old connections sit
-	 * in TIME_WAIT. Never SO_REUSEPORT: a stale server would silently take
-	 * half the traffic, and the bench would measure two servers. */
+	 * in TIME_WAIT. SO_REUSEPORT only when asked (12_reuseport): any
+	 * process of the same user could then bind the port too, and a stale
+	 * server would silently take its share of the traffic. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
+	    (!share_port || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == 0) &&
 	    bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0)
 		return fd;
 	close(fd);
 	return -1;
+}
+
+static void take_reserve(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd >= 0 && net_set_cloexec(fd) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	fd = atomic_exchange(&reserve_fd, fd);
+	if (fd >= 0)
+		close(fd); /* a second listener: one reserve is enough */
 }
 
 int net_listen(const char *addr, const char *port, int backlog, bool nonblocking, char *name,
@@ -106,9 +129,35 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
 		err(1, "getsockname");
 	describe_address(&bound, name, name_cap);
-	reserve_fd = open("/dev/null", O_RDONLY);
-	if (reserve_fd < 0 || net_set_cloexec(reserve_fd) < 0)
+	take_reserve();
+	if (atomic_load(&reserve_fd) < 0)
 		err(1, "opening the reserve descriptor");
+	return fd;
+}
+
+void net_share_port(bool on)
+{
+	share_port = on;
+}
+
+int net_listen_again(int listen_fd, int backlog, bool nonblocking)
+{
+	struct sockaddr_storage bound;
+	socklen_t bound_len = sizeof(bound);
+	struct addrinfo ai = { 0 };
+	int fd;
+
+	if (getsockname(listen_fd, (struct sockaddr *)&bound, &bound_len) < 0)
+		return -1;
+	ai.ai_family = bound.ss_family;
+	ai.ai_socktype = SOCK_STREAM;
+	ai.ai_addr = (struct sockaddr *)&bound;
+	ai.ai_addrlen = bound_len;
+	fd = bind_and_listen(&ai, backlog);
+	if (fd >= 0 && (net_set_cloexec(fd) < 0 || (nonblocking && net_set_nonblocking(fd) < 0))) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -136,29 +185,29 @@ static bool shed_one_connection(int listen_fd, bool nonblocking)
 	static struct log_limit limit;
 	struct pollfd pending = { listen_fd, POLLIN, 0 };
 	bool someone_waits = poll(&pending, 1, 0) == 1;
-	int fd;
+	int fd, reserve;
 
 	if (someone_waits)
 		log_warn_limited(&limit,
 				 "accept: %s; closing new connections until descriptors free up",
 				 strerror(EMFILE));
-	if (!someone_waits || reserve_fd < 0) {
-		/* Nothing to shed (or no reserve: back off as Go's accept loop
-		 * does). An event loop just waits for readiness again; a blocking
-		 * accept loop would spin, so it sleeps a little. */
-		if (!nonblocking || reserve_fd < 0)
+	reserve = someone_waits ? atomic_exchange(&reserve_fd, -1) : -1;
+	if (reserve < 0) {
+		/* Nothing to shed (or no reserve -- gone, or another thread is
+		 * using it: back off as Go's accept loop does). An event loop
+		 * just waits for readiness again; a blocking accept loop would
+		 * spin, so it sleeps a little. */
+		if (!nonblocking || someone_waits)
 			pause_briefly();
 		return false;
 	}
-	close(reserve_fd);
+	close(reserve);
 	fd = accept(listen_fd, NULL, NULL);
 	if (fd >= 0) {
 		close(fd);
 		stats_add(STAT_REFUSED, 1);
 	}
-	reserve_fd = open("/dev/null", O_RDONLY);
-	if (reserve_fd >= 0)
-		net_set_cloexec(reserve_fd);
+	take_reserve();
 	return true;
 }
 
@@ -297,7 +346,7 @@ static void on_stop_signal(int sig)
 	ssize_t ignored;
 
 	(void)sig;
-	stop_requested = 1;
+	atomic_store(&stop_requested, true);
 	ignored = write(wake_pipe[1], "x", 1);
 	(void)ignored;
 	errno = saved_errno;
@@ -343,12 +392,32 @@ void net_signals_init(void)
 
 bool net_stop_requested(void)
 {
-	return stop_requested != 0;
+	return atomic_load(&stop_requested);
 }
 
 int net_wake_fd(void)
 {
 	return wake_pipe[0];
+}
+
+bool net_drain_wake_fd(void)
+{
+	char buf[64];
+	bool drained = false;
+	ssize_t ignored;
+
+	/* A stop leaves the pipe readable: with several loops waiting on it
+	 * (12_reuseport) each must see it, and one that emptied it would leave
+	 * the others asleep. A stop that came while we read is put back. */
+	if (net_stop_requested())
+		return true;
+	while (read(wake_pipe[0], buf, sizeof(buf)) > 0)
+		drained = true;
+	if (net_stop_requested()) {
+		ignored = write(wake_pipe[1], "x", 1);
+		(void)ignored;
+	}
+	return drained;
 }
 
 void net_block_stop_signals(sigset_t *saved)

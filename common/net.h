@@ -15,6 +15,12 @@
  * a server that cannot listen has nothing to do. */
 int net_listen(const char *addr, const char *port, int backlog, bool nonblocking, char *name,
 	       size_t name_cap);
+/* 12_reuseport: sockets listened on from now on get SO_REUSEPORT (on:
+ * true), so that several can be bound to one address and port. */
+void net_share_port(bool on);
+/* Another listening socket on listen_fd's address and port (after
+ * net_share_port). Returns -1 with errno on failure. */
+int net_listen_again(int listen_fd, int backlog, bool nonblocking);
 
 /*
  * Accept one connection, made non-blocking if asked, FD_CLOEXEC.
@@ -51,6 +57,9 @@ bool net_stop_requested(void);
  * (Tornado's "waker", article 003), so an event loop waiting in select, poll,
  * epoll_wait or kevent wakes up for a signal. */
 int net_wake_fd(void);
+/* Empty it after it was reported readable; returns whether anything was
+ * there. After a stop it stays readable, for every loop watching it. */
+bool net_drain_wake_fd(void);
 /* Keep SIGTERM/SIGINT off threads we create, so they reach the thread that
  * waits in accept(). */
 void net_block_stop_signals(sigset_t *saved);

@@ -171,7 +171,7 @@ void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
 	size_t path_len = req->target_len, rest;
 	const char *query = memchr(path, '?', path_len);
 	bool head_only = method == HTTP_HEAD;
-	char stats_body[512];
+	char stats_body[RESPOND_OUT_CAP - 512]; /* the rest is room for the head */
 	long long n;
 
 	memset(reply, 0, sizeof(*reply));

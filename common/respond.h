@@ -26,8 +26,10 @@
 #define RESPOND_MAX_BYTES (64u * 1024 * 1024)
 #define RESPOND_MAX_DELAY_MS 60000u
 #define RESPOND_MAX_SPIN_US 10000000u
-/* Room for any head we send plus the largest inline body (/stats). */
-#define RESPOND_OUT_CAP 1024
+/* Room for any head we send plus the largest inline body (/stats, with a
+ * line per loop in 12_reuseport). Allocated only while a request is being
+ * answered (conn.h). */
+#define RESPOND_OUT_CAP 4096
 
 /* /bytes bodies repeat this 64-byte line, so a test can rebuild any body
  * with `yes LINE | head -c N` and compare byte for byte. */

@@ -123,6 +123,13 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	fprintf(stderr, "%s listening on %s pid %ld\n", model, name, (long)getpid());
 }
 
+int setup_online_cpus(int max)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > max ? max : (int)cpus;
+}
+
 void server_finish(struct server *s)
 {
 	close(s->listen_fd);

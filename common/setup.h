@@ -41,6 +41,10 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
  * false. For the shared flags and the models' own. */
 bool setup_number(const char *arg, long min, long max, long *out);
 
+/* The number of online CPUs, from 1 to max: the default count of threads
+ * for 11_pool's workers and 12_reuseport's loops. */
+int setup_online_cpus(int max);
+
 /* Close the listener and print the one-line summary. */
 void server_finish(struct server *s);
 

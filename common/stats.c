@@ -6,6 +6,7 @@
 #include <err.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,11 @@ static const char *counter_names[STAT_COUNT] = {
 static _Atomic long *counters;
 static const char *model_label = "unknown";
 static time_t started_at;
+/* 12_reuseport: a row of counters per loop thread, and which row this
+ * thread adds to (-1: none). Threads only, no fork, so plain memory. */
+static _Atomic long (*loop_rows)[STAT_COUNT];
+static int loop_count;
+static _Thread_local int current_loop = -1;
 
 void stats_init(const char *label)
 {
@@ -47,11 +53,70 @@ void stats_add(enum stat_counter which, long delta)
 {
 	/* Relaxed: each counter is independent; nothing is ordered by it. */
 	atomic_fetch_add_explicit(&counters[which], delta, memory_order_relaxed);
+	if (current_loop >= 0)
+		atomic_fetch_add_explicit(&loop_rows[current_loop][which], delta,
+					  memory_order_relaxed);
 }
 
 long stats_get(enum stat_counter which)
 {
 	return atomic_load_explicit(&counters[which], memory_order_relaxed);
+}
+
+void stats_split_by_loop(int loops)
+{
+	loop_rows = calloc((size_t)loops, sizeof(*loop_rows));
+	if (loop_rows == NULL)
+		err(1, "per-loop counters");
+	loop_count = loops;
+}
+
+void stats_enter_loop(int loop)
+{
+	current_loop = loop;
+}
+
+/* One line: "loop 0: accepted 12, requests 40, open 2, ..."; 0 if it
+ * does not fit. */
+static size_t format_loop(char *line, size_t cap, int loop)
+{
+	const char *separator = " ";
+	int i, n = snprintf(line, cap, "loop %d:", loop);
+	size_t used = n < 0 ? cap : (size_t)n;
+
+	for (i = 0; i < STAT_COUNT && used < cap; i++) {
+		if (counter_names[i] == NULL)
+			continue;
+		n = snprintf(line + used, cap - used, "%s%s %ld", separator, counter_names[i],
+			     atomic_load_explicit(&loop_rows[loop][i], memory_order_relaxed));
+		used = n < 0 ? cap : used + (size_t)n;
+		separator = ", ";
+	}
+	return used < cap ? used : 0;
+}
+
+/* Each loop's line while they fit (leaving room to say how many did not). */
+static size_t format_loops(char *out, size_t used, size_t cap)
+{
+	char line[STAT_COUNT * 40];
+	int loop;
+
+	for (loop = 0; loop < loop_count; loop++) {
+		size_t len = format_loop(line, sizeof(line), loop);
+
+		if (len == 0 || len + 1 + 40 > cap - used)
+			break;
+		memcpy(out + used, line, len);
+		out[used + len] = '\n';
+		used += len + 1;
+	}
+	if (loop < loop_count) {
+		int n =
+		    snprintf(out + used, cap - used, "loops_not_shown: %d\n", loop_count - loop);
+		if (n > 0 && (size_t)n < cap - used)
+			used += (size_t)n;
+	}
+	return used;
 }
 
 size_t stats_format(char *out, size_t cap)
@@ -73,7 +138,7 @@ size_t stats_format(char *out, size_t cap)
 			return 0;
 		used += (size_t)n;
 	}
-	return used;
+	return loop_count > 0 ? format_loops(out, used, cap) : used;
 }
 
 void stats_print_summary(void)

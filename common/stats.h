@@ -35,6 +35,13 @@ void stats_init(const char *model_label);
  * fork or thread. */
 void stats_name(enum stat_counter which, const char *name);
 
+/* 12_reuseport: keep a row of counters for each of `loops` threads as well
+ * as the totals, shown in /stats as "loop N: accepted ..., requests ...".
+ * Call once, before the threads; each thread then calls stats_enter_loop
+ * with its number, and what it adds goes to its row and the totals. */
+void stats_split_by_loop(int loops);
+void stats_enter_loop(int loop);
+
 const char *stats_model(void);
 void stats_add(enum stat_counter which, long delta);
 long stats_get(enum stat_counter which);

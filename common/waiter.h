@@ -17,6 +17,7 @@
 #ifndef C10K_WAITER_H
 #define C10K_WAITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define WAIT_READ 1u
@@ -34,6 +35,12 @@ void waiter_destroy(struct waiter *w);
 /* Watch fd in both directions until it is closed; tag comes back with its
  * events (it tells a stale event for a reused descriptor from a new one). */
 int waiter_add(struct waiter *w, int fd, uint64_t tag);
+/* A listening socket, level-triggered and read only: an accept loop that
+ * stops after a fair share of connections is reported again for the rest.
+ * exclusive (Linux epoll only, EPOLLEXCLUSIVE): when several waiters watch
+ * one socket, a new connection wakes one of them, not all. Where that does
+ * not exist, -1 with errno EOPNOTSUPP. */
+int waiter_add_listener(struct waiter *w, int fd, uint64_t tag, bool exclusive);
 /* What the caller waits for on fd now (0: nothing, e.g. throttled). */
 void waiter_want(struct waiter *w, int fd, unsigned events);
 /* Call before close(fd). */

@@ -37,6 +37,14 @@ int waiter_add(struct waiter *w, int fd, uint64_t tag)
 	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+int waiter_add_listener(struct waiter *w, int fd, uint64_t tag, bool exclusive)
+{
+	struct epoll_event ev = { .events = EPOLLIN | (exclusive ? EPOLLEXCLUSIVE : 0),
+				  .data.u64 = tag };
+
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
 /* Edges need no change of interest; close() drops the registration once
  * the last descriptor for the socket is gone (no EPOLL_CTL_DEL). */
 void waiter_want(struct waiter *w, int fd, unsigned events)

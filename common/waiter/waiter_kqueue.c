@@ -1,4 +1,5 @@
 /* waiter_kqueue.c - the waiter on BSD/macOS kqueue, edge-triggered (EV_CLEAR). */
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/event.h>
@@ -40,6 +41,18 @@ int waiter_add(struct waiter *w, int fd, uint64_t tag)
 	EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_CLEAR, 0, 0, (void *)(uintptr_t)tag);
 	EV_SET(&changes[1], fd, EVFILT_WRITE, EV_ADD | EV_CLEAR, 0, 0, (void *)(uintptr_t)tag);
 	return kevent(w->kq, changes, 2, NULL, 0, NULL);
+}
+
+int waiter_add_listener(struct waiter *w, int fd, uint64_t tag, bool exclusive)
+{
+	struct kevent change;
+
+	if (exclusive) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	EV_SET(&change, fd, EVFILT_READ, EV_ADD, 0, 0, (void *)(uintptr_t)tag);
+	return kevent(w->kq, &change, 1, NULL, 0, NULL);
 }
 
 /* Edges need no change of interest; close() removes both filters. */

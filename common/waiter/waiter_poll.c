@@ -3,6 +3,7 @@
  * said. A pollfd and a tag per descriptor, indexed by the descriptor itself
  * (fd -1 when unused), so changes are O(1) and the array is as long as the
  * highest descriptor. */
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 
@@ -52,6 +53,18 @@ int waiter_add(struct waiter *w, int fd, uint64_t tag)
 	w->tags[fd] = tag;
 	if (fd >= w->high)
 		w->high = fd + 1;
+	return 0;
+}
+
+int waiter_add_listener(struct waiter *w, int fd, uint64_t tag, bool exclusive)
+{
+	if (exclusive) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (waiter_add(w, fd, tag) < 0)
+		return -1;
+	waiter_want(w, fd, WAIT_READ);
 	return 0;
 }
 

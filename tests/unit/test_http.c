@@ -18,6 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 #include "http.h"
 
 #define WHOLE (-1000) /* expect: the whole input is one head */
@@ -117,19 +119,6 @@ static const struct parse_case cases[] = {
 	  0, 0, 0 },
 };
 /* clang-format on */
-
-static int test_number;
-static int failures;
-
-static void report(bool ok, const char *name, const char *detail)
-{
-	test_number++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", test_number, name);
-	if (!ok) {
-		printf("# %s\n", detail);
-		failures++;
-	}
-}
 
 /* Two pages, the second PROT_NONE: a prefix placed at the end of the first
  * has nothing readable after it. */
@@ -468,5 +457,5 @@ int main(void)
 	run_method_cases();
 	run_order_cases();
 	run_full_buffer_cases();
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }

@@ -15,15 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures, test_number;
-
-static void report(int ok, const char *name, const char *why)
-{
-	printf("%sok %d - %s%s%s\n", ok ? "" : "not ", ++test_number, name, ok ? "" : ": ",
-	       ok ? "" : why);
-	if (!ok)
-		failures++;
-}
+#include "tap.h"
 
 int main(void)
 {
@@ -63,5 +55,5 @@ int main(void)
 	ok = n == 1 && out[0].ident == (uintptr_t)c[0] && out[0].filter == EVFILT_READ;
 	snprintf(why, sizeof(why), "kevent returned %d events", n);
 	report(ok, "a failed change does not cost the changes after it", why);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
