@@ -74,9 +74,10 @@ TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tool
 
 .SECONDARY:
 HTTP_LOAD   := $(BUILD)/bin/http_load
+QUEUE_BENCH := $(BUILD)/bin/queue
 
 .PHONY: all test check bench sanitize tsan valgrind fuzz format clean
-all: $(MODEL_BINS) $(HTTP_LOAD)
+all: $(MODEL_BINS) $(HTTP_LOAD) $(QUEUE_BENCH)
 ifneq ($(SKIP_MODELS),)
 	@echo "note: not built here: $(SKIP_MODELS) ($(strip $(SKIP_WHY)))"
 endif
@@ -103,6 +104,11 @@ $(BUILD)/bin/07_kqueue: $(KQUEUE_OBJS)
 # against the kernel's kqueue elsewhere.
 $(BUILD)/obj/tests/unit/test_kevent.o: ALL_CFLAGS += $(KQUEUE_CFLAGS)
 $(BUILD)/tests/test_kevent: $(KQUEUE_OBJS)
+
+# 11_pool's queue designs alone (bench/queue.sh).
+$(QUEUE_BENCH): $(BUILD)/obj/bench/queue.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
 	      $(BUILD)/obj/common/fdlimit.o

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,17 +26,13 @@
 #define STAT_HANDED_OFF STAT_MODEL_2
 #define STAT_HELD_BACK STAT_MODEL_3
 
-/* A list linked through conn->queue_next, oldest first. */
-struct list {
-	struct conn *head, *tail;
-};
-
 struct worker {
 	struct pool *pool;
 	pthread_t thread;
 	/* ring: this worker's own rings and the lock its sleep waits under */
 	struct ring *to_worker, *to_loop;
 	size_t out; /* ring: handed to this worker and not yet back (loop's count) */
+	bool fed;   /* ring: given work this loop turn (loop's flag) */
 	pthread_mutex_t sleep_lock;
 	pthread_cond_t wake;
 	atomic_bool sleeping;
@@ -60,40 +57,11 @@ struct pool {
 	int next_worker;
 };
 
-static void list_push(struct list *l, struct conn *c)
+/* The connection a queue link belongs to (NULL for none). */
+static struct conn *conn_of(struct list_link *link)
 {
-	c->queue_next = NULL;
-	if (l->tail != NULL)
-		l->tail->queue_next = c;
-	else
-		l->head = c;
-	l->tail = c;
-}
-
-static struct conn *list_pop(struct list *l)
-{
-	struct conn *c = l->head;
-
-	if (c != NULL) {
-		l->head = c->queue_next;
-		if (l->head == NULL)
-			l->tail = NULL;
-	}
-	return c;
-}
-
-/* Move all of `from` to the end of `to`: two pointer writes, whatever the
- * length (the article's point about splicing under the lock). */
-static void list_splice(struct list *to, struct list *from)
-{
-	if (from->head == NULL)
-		return;
-	if (to->tail != NULL)
-		to->tail->queue_next = from->head;
-	else
-		to->head = from->head;
-	to->tail = from->tail;
-	from->head = from->tail = NULL;
+	return link == NULL ? NULL
+			    : (struct conn *)((char *)link - offsetof(struct conn, queue_link));
 }
 
 /* A worker has put finished work where the loop will look. The fence
@@ -134,9 +102,9 @@ static void run_shared_queue(struct worker *w)
 		else
 			list_push(&mine, list_pop(&p->to_workers));
 		pthread_mutex_unlock(&p->lock);
-		while ((c = list_pop(&mine)) != NULL) {
+		while ((c = conn_of(list_pop(&mine))) != NULL) {
 			conn_run_handler(c);
-			list_push(&done, c);
+			list_push(&done, &c->queue_link);
 		}
 		pthread_mutex_lock(&p->lock);
 		list_splice(&p->to_loop, &done);
@@ -240,14 +208,7 @@ static bool ring_submit(struct pool *p, struct conn *c)
 		p->next_worker = (p->next_worker + 1) % p->nworkers;
 		if (w->out < RING_SLOTS && ring_push(w->to_worker, c)) {
 			w->out++;
-			/* Pairs with the worker's flag-then-look (run_ring). */
-			atomic_thread_fence(memory_order_seq_cst);
-			if (atomic_load(&w->sleeping)) {
-				pthread_mutex_lock(&w->sleep_lock);
-				pthread_cond_signal(&w->wake);
-				pthread_mutex_unlock(&w->sleep_lock);
-				stats_add(STAT_WAKEUPS, 1);
-			}
+			w->fed = true; /* woken, if asleep, at the end of the turn */
 			return true;
 		}
 	}
@@ -260,7 +221,7 @@ void pool_submit(struct pool *p, struct conn *c)
 	switch (p->queue) {
 	case POOL_MUTEX:
 		pthread_mutex_lock(&p->lock);
-		list_push(&p->to_workers, c);
+		list_push(&p->to_workers, &c->queue_link);
 		if (p->idle_workers > 0) {
 			pthread_cond_signal(&p->work_ready);
 			stats_add(STAT_WAKEUPS, 1);
@@ -268,7 +229,7 @@ void pool_submit(struct pool *p, struct conn *c)
 		pthread_mutex_unlock(&p->lock);
 		break;
 	case POOL_BATCH:
-		list_push(&p->held, c); /* no lock: only the loop sees it */
+		list_push(&p->held, &c->queue_link); /* no lock: only the loop sees it */
 		break;
 	case POOL_RING:
 		/* Every ring full: back-pressure without loss. The request
@@ -276,7 +237,7 @@ void pool_submit(struct pool *p, struct conn *c)
 		 * drain (pool_before_wait); its connection reads nothing more
 		 * meanwhile (one request out per connection, conn.c). */
 		if (p->overflow.head != NULL || !ring_submit(p, c)) {
-			list_push(&p->overflow, c);
+			list_push(&p->overflow, &c->queue_link);
 			stats_add(STAT_HELD_BACK, 1);
 		}
 		break;
@@ -299,6 +260,31 @@ static bool done_waiting(struct pool *p)
 	return any;
 }
 
+/* ring: once per loop turn, not per request, wake each worker that was
+ * given work and is asleep: a turn that reads twenty requests costs at
+ * most one wake-up per worker (what batch does for its shared list).
+ * Called after pool_before_wait's fence, which pairs with the worker's
+ * flag-then-look (run_ring): either it sees the pushes, or we see it
+ * asleep. */
+static void wake_fed_workers(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		if (!w->fed)
+			continue;
+		w->fed = false;
+		if (atomic_load(&w->sleeping)) {
+			pthread_mutex_lock(&w->sleep_lock);
+			pthread_cond_signal(&w->wake);
+			pthread_mutex_unlock(&w->sleep_lock);
+			stats_add(STAT_WAKEUPS, 1);
+		}
+	}
+}
+
 bool pool_before_wait(struct pool *p)
 {
 	struct conn *c;
@@ -315,11 +301,15 @@ bool pool_before_wait(struct pool *p)
 		pthread_mutex_unlock(&p->lock);
 	}
 	if (p->queue == POOL_RING) {
-		while ((c = p->overflow.head) != NULL && ring_submit(p, c))
+		while ((c = conn_of(p->overflow.head)) != NULL && ring_submit(p, c))
 			list_pop(&p->overflow);
 	}
 	atomic_store(&p->loop_waiting, true);
+	/* Orders this turn's pushes and the flag before the looks below
+	 * (done_waiting, and wake_fed_workers' look at each worker's). */
 	atomic_thread_fence(memory_order_seq_cst);
+	if (p->queue == POOL_RING)
+		wake_fed_workers(p);
 	return !done_waiting(p);
 }
 
@@ -337,7 +327,7 @@ int pool_take_done(struct pool *p, struct conn **out, int max)
 	if (p->queue != POOL_RING) {
 		pthread_mutex_lock(&p->lock);
 		while (n < max && p->to_loop.head != NULL)
-			out[n++] = list_pop(&p->to_loop);
+			out[n++] = conn_of(list_pop(&p->to_loop));
 		pthread_mutex_unlock(&p->lock);
 		return n;
 	}

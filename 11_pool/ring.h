@@ -11,6 +11,12 @@
  * with one producer and one consumer, plain loads and stores of two
  * counters are enough. The counters only grow (a size_t does not wrap in
  * practice); a slot is counter % RING_SLOTS.
+ *
+ * Each side also keeps, on its own cache line, the other's index as it
+ * last read it, and reads the real one only when that copy says full (or
+ * empty). Reading the other side's line costs a transfer between cores
+ * each time it has changed; with the copy, a producer that is ahead reads
+ * it once per ring's worth of messages instead of once per message.
  */
 #ifndef C10K_RING_H
 #define C10K_RING_H
@@ -27,8 +33,10 @@
 #define CACHE_LINE 64
 
 struct ring {
-	_Alignas(CACHE_LINE) _Atomic size_t head;
-	_Alignas(CACHE_LINE) _Atomic size_t tail;
+	_Alignas(CACHE_LINE) _Atomic size_t head; /* the consumer's line */
+	size_t tail_seen;
+	_Alignas(CACHE_LINE) _Atomic size_t tail; /* the producer's line */
+	size_t head_seen;
 	_Alignas(CACHE_LINE) void *slot[RING_SLOTS];
 };
 
@@ -37,8 +45,11 @@ static inline bool ring_push(struct ring *r, void *item)
 {
 	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 
-	if (tail - atomic_load_explicit(&r->head, memory_order_acquire) == RING_SLOTS)
-		return false;
+	if (tail - r->head_seen == RING_SLOTS) {
+		r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+		if (tail - r->head_seen == RING_SLOTS)
+			return false;
+	}
 	r->slot[tail % RING_SLOTS] = item;
 	atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
 	return true;
@@ -50,18 +61,26 @@ static inline void *ring_pop(struct ring *r)
 	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 	void *item;
 
-	if (head == atomic_load_explicit(&r->tail, memory_order_acquire))
-		return NULL;
+	if (head == r->tail_seen) {
+		r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+		if (head == r->tail_seen)
+			return NULL;
+	}
 	item = r->slot[head % RING_SLOTS];
 	atomic_store_explicit(&r->head, head + 1, memory_order_release);
 	return item;
 }
 
-/* Consumer only: nothing to pop now. */
+/* Consumer only: nothing to pop now. The fresh index, sequentially
+ * consistent: a consumer decides with it whether to sleep, just after
+ * setting a seq_cst "I am going to sleep" flag, while the producer pushes
+ * and then reads that flag (11_pool: run_ring, pool_before_wait). An
+ * acquire load could be ordered before the flag's store, and then both
+ * sides would miss each other. */
 static inline bool ring_empty(struct ring *r)
 {
 	return atomic_load_explicit(&r->head, memory_order_relaxed) ==
-	       atomic_load_explicit(&r->tail, memory_order_acquire);
+	       atomic_load_explicit(&r->tail, memory_order_seq_cst);
 }
 
 #endif

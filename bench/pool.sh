@@ -2,7 +2,7 @@
 # bench/pool.sh - 11_pool's three queues side by side, and what the workers
 # buy for a CPU-bound handler (not a test: numbers, no assertions).
 #
-#   1. GET /, 50 keep-alive clients, SECONDS per run: requests/s, server CPU
+#   1. GET /, 100 keep-alive clients, SECONDS per run: requests/s, server CPU
 #      per request, and wake-ups per request (/stats wakeups / handed_off)
 #      for -Q mutex, batch and ring, next to 06_epoll (no workers at all);
 #   2. GET /spin/1000 (1 ms of CPU), 8 keep-alive clients: 06_epoll (one
@@ -56,13 +56,13 @@ row() {
 
 servers=("06_epoll" "11_pool -Q mutex" "11_pool -Q batch" "11_pool -Q ring")
 for _ in $(seq "$ROUNDS"); do
-	for server in "${servers[@]}"; do run "$server" / 50; done
+	for server in "${servers[@]}"; do run "$server" / 100; done
 	run "06_epoll" /spin/1000 8
 	run "11_pool -w 2" /spin/1000 8
 done
 
 echo "# bench/pool.sh $SECONDS_PER_RUN $ROUNDS: $(uname -sr), $(nproc) CPUs, unpinned, medians of $ROUNDS"
-echo "GET /, 50 keep-alive clients"
+echo "GET /, 100 keep-alive clients"
 printf '%-24s %12s %12s %14s\n' server "requests/s" "CPU us/req" "wakeups/req"
 for server in "${servers[@]}"; do row "$server" "$(tr -c 'a-z0-9\n' _ <<<"$server /")"; done
 echo "GET /spin/1000 (1 ms of CPU), 8 keep-alive clients"

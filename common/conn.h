@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "list.h"
 #include "respond.h"
 #include "timer.h"
 
@@ -76,7 +77,7 @@ struct conn {
 	bool use_workers;            /* the handler runs elsewhere (conn_use_workers) */
 	bool keep_alive_allowed;     /* with use_workers: for the handler */
 	struct http_request request; /* with use_workers: points into buf */
-	struct conn *queue_next;     /* with use_workers: the link in a queue */
+	struct list_link queue_link; /* with use_workers: the link in a queue (list.h) */
 	unsigned idle_ms;
 	unsigned requests;
 	unsigned rcvtimeo_ms;      /* blocking mode: the SO_RCVTIMEO in force */

@@ -50,3 +50,24 @@ load helpers
 	run bench/run --help
 	[ "$status" -eq 0 ] && [[ "$output" == *"--concurrency LIST"* ]]
 }
+
+@test "bench/queue.sh: each queue design hands over every message in order, with a rate and latencies" {
+	local out="$BATS_TEST_TMPDIR/queue"
+	run bench/queue.sh 200000 1 "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# a row per design: positive messages/s, median <= p99
+	[ "$(awk '$1 ~ /^(mutex|batch|ring)$/ && $2 > 0 && $3 > 0 && $3 <= $4' "$out/queue.txt" | wc -l)" -eq 3 ]
+	if command -v gnuplot >/dev/null; then [ -s "$out/queue.png" ]; fi
+}
+
+@test "bench/run cores: each of 11_pool's queues is its own line in the CSV and the chart" {
+	require_model 11_pool
+	local out="$BATS_TEST_TMPDIR/cores"
+	run bench/run --models 11_pool --scenario cores --concurrency 2 --seconds 1 --repeat 1 --out "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# a row per queue, a positive rate and no failures
+	[ "$(awk -F, '$2 == "cores" && $1 ~ /^11_pool\/(mutex|batch|ring)$/ && $5 > 0 && $11 == 0' "$out/results.csv" | wc -l)" -eq 3 ]
+	if command -v gnuplot >/dev/null; then [ -s "$out/cores.png" ]; fi
+}

@@ -28,6 +28,7 @@ start_server() {
 	# Polled every 10 ms: make test starts a server some 1,500 times.
 	for _ in $(seq 500); do
 		line=$(grep -m1 ' listening on ' "$SERVER_LOG" 2>/dev/null) && break
+		kill -0 "$SERVER_PID" 2>/dev/null || break # gone: no point waiting 5 s
 		sleep 0.01
 	done
 	if [ -z "$line" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
