@@ -138,7 +138,8 @@ TEST_BINS := $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/fuzz_replay
 
 # SUITES picks bats suites by name (tests/run); empty means all of them.
 check: all $(TEST_BINS)
-	BUILD=$(BUILD) MODELS="$(MODELS)" SUITES="$(SUITES)" THREAD_VARIANTS="$(THREAD_VARIANTS)" tests/run
+	BUILD=$(BUILD) MODELS="$(MODELS)" SUITES="$(SUITES)" THREAD_VARIANTS="$(THREAD_VARIANTS)" \
+	SANITIZER="$(SANITIZER)" tests/run
 
 # Every suite runs once under ASan+UBSan, which catches everything a plain
 # run would and more; the plain -O2 build, the one people run and bench,
@@ -164,12 +165,12 @@ bench: all $(BUILD)/tests/client
 # quick. Any report aborts the process, so a test that saw one fails.
 SANITIZE_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) BUILD=build/sanitize OPT="$(SANITIZE_OPT)" check
+	$(MAKE) BUILD=build/sanitize OPT="$(SANITIZE_OPT)" SANITIZER=address check
 
 # The models with more than one thread: ThreadSanitizer's business.
 THREADED_MODELS := $(filter 03_thread 11_pool 12_reuseport,$(MODELS))
 tsan:
-	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS="$(THREADED_MODELS)" check
+	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS="$(THREADED_MODELS)" SANITIZER=thread check
 
 valgrind: all $(BUILD)/tests/client
 	BUILD=$(BUILD) MODELS="$(MODELS)" tests/valgrind.sh

@@ -56,6 +56,16 @@ start_server() {
 	FD_BASELINE=$(open_fds "$SERVER_PID")
 }
 
+# not_under_asan: for a test that only measures time or CPU (a stall, a
+# spin, a spread): ASan's slower code adds nothing to it, and make test runs
+# it on the plain build (and, for the threaded models, under TSan, where
+# the threads' interleaving is the point).
+not_under_asan() {
+	if [ "${SANITIZER:-}" = address ]; then
+		skip "measures time or CPU: make test runs it on the plain build"
+	fi
+}
+
 # require_model NAME...: skip the test unless every named model is built
 # here (make tsan builds only 03_thread; macOS builds no 06_epoll).
 require_model() {
