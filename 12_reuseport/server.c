@@ -47,8 +47,7 @@ static enum accept_mode accept_mode = ACCEPT_REUSEPORT;
 
 struct loop_thread {
 	int index;
-	int listen_fd; /* its own (reuseport) or the shared one */
-	struct server server;
+	struct server server; /* listen_fd: its own (reuseport) or the shared one */
 	struct waiter *waiter;
 	pthread_t thread;
 };
@@ -84,7 +83,7 @@ static int watch(void *thread, int fd, unsigned old, unsigned interest)
 {
 	struct loop_thread *t = thread;
 
-	if (fd == t->listen_fd && accept_mode == ACCEPT_EXCLUSIVE && old == 0)
+	if (fd == t->server.listen_fd && accept_mode == ACCEPT_EXCLUSIVE && old == 0)
 		return waiter_add_listener(t->waiter, fd, (uint64_t)fd, true);
 	return loop_watch_waiter(t->waiter, fd, old, interest);
 }
@@ -109,7 +108,7 @@ static void *run_loop(void *arg)
 			bool moved = loop_ready_waiter(loop, &events[i]);
 
 			/* Woken for a connection another loop took first. */
-			if (events[i].tag == (uint64_t)t->listen_fd && !moved)
+			if (events[i].tag == (uint64_t)t->server.listen_fd && !moved)
 				stats_add(STAT_EMPTY_WAKEUPS, 1);
 		}
 		loop_expire(loop);
@@ -151,13 +150,11 @@ int main(int argc, char **argv)
 
 		t->index = i;
 		t->server = s;
-		t->listen_fd = s.listen_fd;
 		if (accept_mode == ACCEPT_REUSEPORT && i > 0) {
-			t->listen_fd = net_listen_again(s.listen_fd, s.backlog, true);
-			if (t->listen_fd < 0)
+			t->server.listen_fd = net_listen_again(s.listen_fd, s.backlog, true);
+			if (t->server.listen_fd < 0)
 				err(1, "a listening socket for loop %d (SO_REUSEPORT)", i);
 		}
-		t->server.listen_fd = t->listen_fd;
 		t->waiter = loop_waiter_create();
 	}
 	/* The loops never take SIGTERM/SIGINT (they inherit this mask): the
@@ -173,8 +170,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < loop_count; i++)
 		pthread_join(threads[i].thread, NULL);
 	for (i = 0; i < loop_count; i++) {
-		if (threads[i].listen_fd != s.listen_fd)
-			close(threads[i].listen_fd);
+		if (threads[i].server.listen_fd != s.listen_fd)
+			close(threads[i].server.listen_fd);
 		waiter_destroy(threads[i].waiter);
 	}
 	free(threads);

@@ -95,9 +95,12 @@ static void take_reserve(void)
 		close(fd);
 		fd = -1;
 	}
+	/* Whoever takes the reserve leaves -1 (shed_one_connection), so
+	 * nothing is replaced here; closing what was there keeps that true
+	 * should net_listen ever run twice. */
 	fd = atomic_exchange(&reserve_fd, fd);
 	if (fd >= 0)
-		close(fd); /* a second listener: one reserve is enough */
+		close(fd);
 }
 
 int net_listen(const char *addr, const char *port, int backlog, bool nonblocking, char *name,

@@ -441,22 +441,22 @@ loop_accepted() {
 }
 
 # spread MODE LOOPS CONNECTIONS LOAD...: start 12_reuseport, make that many
-# connections (one request each) with http_load's LOAD flags, print
-# "busiest total loops-used". Not in a subshell: the server it starts is
-# the test's to stop.
+# connections (one request each) with http_load's LOAD flags, and set the
+# caller's busiest, total and used (loops that accepted any). Called
+# directly, not in $(...): the server it starts is the test's to stop.
 spread() {
 	start_server 12_reuseport -n "$2" -A "$1"
 	echo "http://127.0.0.1:$PORT/" >"$BATS_TEST_TMPDIR/url"
 	"$BUILD/bin/http_load" "${@:4}" -fetches "$3" "$BATS_TEST_TMPDIR/url" >/dev/null
-	loop_accepted | sort -n | awk '{ total += $1; used += $1 > 0; max = $1 } END { print max, total, used }'
+	read -r busiest total used < <(loop_accepted | sort -n |
+		awk '{ total += $1; used += $1 > 0; max = $1 } END { print max, total, used }')
 }
 
 @test "12_reuseport: SO_REUSEPORT spreads 400 connections over 4 loops; an exclusive shared socket gives most to one" {
 	local busiest total used
 	require_model 12_reuseport
 	[ "$(uname -s)" = Linux ] || skip "SO_REUSEPORT spreads connections on Linux only; EPOLLEXCLUSIVE is Linux's"
-	spread reuseport 4 400 -parallel 4 >"$BATS_TEST_TMPDIR/spread"
-	read -r busiest total used <"$BATS_TEST_TMPDIR/spread"
+	spread reuseport 4 400 -parallel 4
 	echo "reuseport: busiest loop $busiest of $total, $used loops used"
 	[ "$total" -ge 400 ]
 	[ $((busiest * 10)) -le $((total * 7)) ]
@@ -469,8 +469,7 @@ spread() {
 	# 10 ms apart that is loop 0 again, even in a sanitizer build. (One
 	# connection right after another is not light enough under ASan: loop
 	# 0 is still closing the last one, and the next goes to loop 1.)
-	spread exclusive 4 200 -rate 100 >"$BATS_TEST_TMPDIR/spread"
-	read -r busiest total used <"$BATS_TEST_TMPDIR/spread"
+	spread exclusive 4 200 -rate 100
 	echo "exclusive: busiest loop $busiest of $total, $used loops used"
 	[ "$total" -ge 200 ]
 	[ $((busiest * 10)) -gt $((total * 7)) ]
@@ -483,26 +482,28 @@ voluntary_switches() {
 	cat /proc/"$SERVER_PID"/task/*/status | awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n }'
 }
 
-# herd MODE: 400 connections one after another to 4 loops; print the
-# server's sleeps (context switches) meanwhile and its empty wake-ups.
+# herd MODE: 400 connections one after another to 4 loops; set the
+# caller's sleeps (the server's context switches meanwhile) and empty (its
+# empty wake-ups). Called directly, as spread.
 herd() {
 	local before
 	start_server 12_reuseport -n 4 -A "$1"
 	echo "http://127.0.0.1:$PORT/" >"$BATS_TEST_TMPDIR/url"
 	before=$(voluntary_switches)
 	"$BUILD/bin/http_load" -parallel 1 -fetches 400 "$BATS_TEST_TMPDIR/url" >/dev/null
-	echo $(($(voluntary_switches) - before)) "$(stat_value empty_wakeups)"
+	sleeps=$(($(voluntary_switches) - before))
+	empty=$(stat_value empty_wakeups)
 }
 
 @test "12_reuseport -A shared: every loop wakes for each connection (a thundering herd); with reuseport one does" {
-	local shared_sleeps shared_empty own_sleeps own_empty
+	local sleeps empty shared_sleeps shared_empty own_sleeps own_empty
 	require_model 12_reuseport
 	[ "$(uname -s)" = Linux ] || skip "counts context switches in /proc"
-	herd shared >"$BATS_TEST_TMPDIR/herd"
-	read -r shared_sleeps shared_empty <"$BATS_TEST_TMPDIR/herd"
+	herd shared
+	shared_sleeps=$sleeps shared_empty=$empty
 	cleanup
-	herd reuseport >"$BATS_TEST_TMPDIR/herd"
-	read -r own_sleeps own_empty <"$BATS_TEST_TMPDIR/herd"
+	herd reuseport
+	own_sleeps=$sleeps own_empty=$empty
 	echo "400 connections: shared $shared_sleeps sleeps, $shared_empty empty wake-ups seen;" \
 		"reuseport $own_sleeps sleeps, $own_empty empty wake-ups"
 	# Measured ~4.5 sleeps per connection shared (all four loops woke) vs
@@ -515,9 +516,11 @@ herd() {
 }
 
 # slow_answers MODE: a 3 s /spin holds one of two loops; 20 new clients at
-# once; print how many waited over 1.5 s for GET /.
+# once; set the caller's slow (how many waited over 1.5 s for GET /) and n
+# (how many answered). Called directly, as spread.
 slow_answers() {
 	local i pids=()
+	rm -f "$BATS_TEST_TMPDIR"/time*
 	start_server 12_reuseport -n 2 -A "$1"
 	background curl -sS --max-time 10 -o /dev/null "http://127.0.0.1:$PORT/spin/3000000"
 	sleep 0.3
@@ -527,7 +530,7 @@ slow_answers() {
 		pids+=("$!")
 	done
 	wait "${pids[@]}"
-	cat "$BATS_TEST_TMPDIR"/time* | awk '$1 > 1.5 { slow++ } END { print slow + 0, NR }'
+	read -r slow n < <(cat "$BATS_TEST_TMPDIR"/time* | awk '$1 > 1.5 { slow++ } END { print slow + 0, NR }')
 }
 
 @test "12_reuseport: a loop busy with /spin still gets its share of new connections; with -A exclusive it does not" {
@@ -535,15 +538,12 @@ slow_answers() {
 	local slow n
 	require_model 12_reuseport
 	[ "$(uname -s)" = Linux ] || skip "SO_REUSEPORT spreads connections on Linux only; EPOLLEXCLUSIVE is Linux's"
-	slow_answers reuseport >"$BATS_TEST_TMPDIR/slow"
-	read -r slow n <"$BATS_TEST_TMPDIR/slow"
+	slow_answers reuseport
 	echo "reuseport: $slow of $n waited for the /spin"
 	[ "$n" -eq 20 ]
 	[ "$slow" -ge 1 ]
 	cleanup
-	rm -f "$BATS_TEST_TMPDIR"/time*
-	slow_answers exclusive >"$BATS_TEST_TMPDIR/slow"
-	read -r slow n <"$BATS_TEST_TMPDIR/slow"
+	slow_answers exclusive
 	echo "exclusive: $slow of $n waited for the /spin"
 	[ "$n" -eq 20 ]
 	[ "$slow" -eq 0 ]
