@@ -70,7 +70,12 @@ MODELS      := $(filter-out $(SKIP_MODELS),$(patsubst %/server.c,%,$(wildcard [0
 MODEL_BINS  := $(MODELS:%=$(BUILD)/bin/%)
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
-TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
+# The test tools (tests/tools: the client and the fake server) are the
+# instrument, not what is tested: the sanitizer runs use the plain build's
+# (TOOLS), since an ASan client takes ~70 ms to start against ~5 ms, and the
+# suites start thousands of them.
+TOOLS       ?= $(BUILD)
+TOOL_BINS   := $(patsubst tests/tools/%.c,$(TOOLS)/tests/%,$(wildcard tests/tools/*.c))
 
 .SECONDARY:
 HTTP_LOAD   := $(BUILD)/bin/http_load
@@ -125,12 +130,12 @@ $(BUILD)/tests/fuzz_replay: $(BUILD)/obj/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_ht
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/client: $(BUILD)/obj/tests/tools/client.o $(BUILD)/obj/common/fdlimit.o
+$(TOOLS)/tests/client: $(TOOLS)/obj/tests/tools/client.o $(TOOLS)/obj/common/fdlimit.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A misbehaving server for tests/http_load.bats (libc only).
-$(BUILD)/tests/fakeserver: $(BUILD)/obj/tests/tools/fakeserver.o
+$(TOOLS)/tests/fakeserver: $(TOOLS)/obj/tests/tools/fakeserver.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -138,7 +143,7 @@ TEST_BINS := $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/fuzz_replay
 
 # SUITES picks bats suites by name (tests/run); empty means all of them.
 check: all $(TEST_BINS)
-	BUILD=$(BUILD) MODELS="$(MODELS)" SUITES="$(SUITES)" THREAD_VARIANTS="$(THREAD_VARIANTS)" \
+	BUILD=$(BUILD) TOOLS=$(TOOLS) MODELS="$(MODELS)" SUITES="$(SUITES)" THREAD_VARIANTS="$(THREAD_VARIANTS)" \
 	SANITIZER="$(SANITIZER)" tests/run
 
 # Every suite runs once under ASan+UBSan, which catches everything a plain
@@ -165,12 +170,14 @@ bench: all $(BUILD)/tests/client
 # quick. Any report aborts the process, so a test that saw one fails.
 SANITIZE_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) BUILD=build/sanitize OPT="$(SANITIZE_OPT)" SANITIZER=address check
+	$(MAKE) $(TOOL_BINS)
+	$(MAKE) BUILD=build/sanitize TOOLS=$(TOOLS) OPT="$(SANITIZE_OPT)" SANITIZER=address check
 
 # The models with more than one thread: ThreadSanitizer's business.
 THREADED_MODELS := $(filter 03_thread 11_pool 12_reuseport,$(MODELS))
 tsan:
-	$(MAKE) BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" MODELS="$(THREADED_MODELS)" SANITIZER=thread check
+	$(MAKE) $(TOOL_BINS)
+	$(MAKE) BUILD=build/tsan TOOLS=$(TOOLS) OPT="-O1 -g -fsanitize=thread" MODELS="$(THREADED_MODELS)" SANITIZER=thread check
 
 valgrind: all $(BUILD)/tests/client
 	BUILD=$(BUILD) MODELS="$(MODELS)" tests/valgrind.sh

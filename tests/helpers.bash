@@ -2,7 +2,10 @@
 # talk to it over 127.0.0.1, and clean up every process a test started.
 
 BUILD=${BUILD:-build}
-CLIENT="$BUILD/tests/client"
+# The test tools come from TOOLS (make sanitize and make tsan: the plain
+# build's; they are the instrument, not what is tested).
+TOOLS=${TOOLS:-$BUILD}
+CLIENT="$TOOLS/tests/client"
 PATTERN_LINE='abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-'
 BACKGROUND_PIDS=()
 

@@ -148,7 +148,7 @@ refuses_url_file() {
 # fake MODE [FILE]: start tests/tools/fakeserver MODE and point $URLS at it.
 fake() {
 	local log="$BATS_TEST_TMPDIR/fake.log" line="" _
-	"$BUILD/tests/fakeserver" "$@" 2>"$log" &
+	"$TOOLS/tests/fakeserver" "$@" 2>"$log" &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
 		line=$(grep -m1 ' listening on ' "$log" 2>/dev/null) && break
