@@ -76,6 +76,11 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/
 # suites start thousands of them.
 TOOLS       ?= $(BUILD)
 TOOL_BINS   := $(patsubst tests/tools/%.c,$(TOOLS)/tests/%,$(wildcard tests/tools/*.c))
+ifeq ($(UNAME),Linux)
+  # An LD_PRELOAD library that makes one epoll_ctl() fail (07_kqueue's
+  # test of a change failing inside an early flush; tests/models.bats).
+  TOOL_BINS += $(TOOLS)/tests/fail_epoll_ctl.so
+endif
 
 .SECONDARY:
 HTTP_LOAD   := $(BUILD)/bin/http_load
@@ -138,6 +143,11 @@ $(TOOLS)/tests/client: $(TOOLS)/obj/tests/tools/client.o $(TOOLS)/obj/common/fdl
 $(TOOLS)/tests/fakeserver: $(TOOLS)/obj/tests/tools/fakeserver.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Never sanitized: it is loaded into servers built either way.
+$(TOOLS)/tests/fail_epoll_ctl.so: tests/tools/preload/fail_epoll_ctl.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARN) $(FEATURES) -O2 -fPIC -shared $(CFLAGS) -o $@ $< -ldl
 
 TEST_BINS := $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/fuzz_replay
 

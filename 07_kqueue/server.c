@@ -15,11 +15,9 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <string.h>
 #include <sys/event.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "loop.h"
 
 #ifndef KQUEUE_IMPLEMENTATION
@@ -29,14 +27,17 @@
 #define MAX_EVENTS 256
 #define MAX_CHANGES 256
 
-/* The kqueue, the changes queued for the next kevent(), and descriptors
- * whose change failed in an early flush (told to their connections after
- * the next wait). */
+/* The kqueue, the changes queued for the next kevent(), and the changes
+ * that failed in an early flush (told to the loop after the next wait:
+ * flush_changes() runs inside watch(), in the middle of the loop's own
+ * work on some connection). */
 struct kqueue_set {
 	int kq;
 	struct kevent changes[MAX_CHANGES];
 	int change_count;
-	int failed[MAX_CHANGES];
+	struct failed_change {
+		int fd, error;
+	} failed[MAX_CHANGES];
 	int failed_count;
 };
 
@@ -57,7 +58,8 @@ static void flush_changes(struct kqueue_set *ks)
 	for (i = 0; i < n; i++)
 		if ((receipts[i].flags & EV_ERROR) && receipts[i].data != 0 &&
 		    ks->failed_count < MAX_CHANGES)
-			ks->failed[ks->failed_count++] = (int)receipts[i].ident;
+			ks->failed[ks->failed_count++] =
+			    (struct failed_change){ (int)receipts[i].ident, (int)receipts[i].data };
 }
 
 /* close() removes a descriptor's filters; a queued change (or a failure
@@ -72,7 +74,7 @@ static void forget_changes(struct kqueue_set *ks, int fd)
 			ks->changes[kept++] = ks->changes[i];
 	ks->change_count = kept;
 	for (i = kept = 0; i < ks->failed_count; i++)
-		if (ks->failed[i] != fd)
+		if (ks->failed[i].fd != fd)
 			ks->failed[kept++] = ks->failed[i];
 	ks->failed_count = kept;
 }
@@ -107,7 +109,6 @@ static struct timespec *as_timespec(int ms, struct timespec *ts)
 
 int main(int argc, char **argv)
 {
-	static struct log_limit change_failures;
 	static struct kqueue_set ks; /* 6 KiB: not on the stack */
 	struct kevent events[MAX_EVENTS];
 	struct server s;
@@ -133,21 +134,18 @@ int main(int argc, char **argv)
 		}
 		for (i = 0; i < ready; i++) {
 			int fd = (int)events[i].ident;
-			if (events[i].flags & EV_ERROR) {
-				/* A change failed; let the connection find out
-				 * by trying its socket. */
-				log_warn_limited(&change_failures, "kevent change on fd %d: %s", fd,
-						 strerror((int)events[i].data));
-				loop_ready(loop, fd, CONN_READABLE | CONN_WRITABLE);
-				continue;
-			}
-			loop_ready(loop, fd,
-				   events[i].filter == EVFILT_READ ? CONN_READABLE : CONN_WRITABLE);
+			/* A change that failed comes back as an event with
+			 * EV_ERROR and its errno in data (kevent(2)). */
+			if (events[i].flags & EV_ERROR)
+				loop_watch_failed(loop, fd, (int)events[i].data);
+			else
+				loop_ready(loop, fd,
+					   events[i].filter == EVFILT_READ ? CONN_READABLE
+									   : CONN_WRITABLE);
 		}
 		while (ks.failed_count > 0) {
-			int fd = ks.failed[--ks.failed_count];
-			log_warn_limited(&change_failures, "kevent change on fd %d failed", fd);
-			loop_ready(loop, fd, CONN_READABLE | CONN_WRITABLE);
+			struct failed_change *f = &ks.failed[--ks.failed_count];
+			loop_watch_failed(loop, f->fd, f->error);
 		}
 		loop_expire(loop);
 	}

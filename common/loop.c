@@ -122,6 +122,19 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 	}
 }
 
+void loop_watch_failed(struct loop *l, int fd, int error)
+{
+	struct watched_conn *wc = (struct watched_conn *)conn_table_get(&l->conns, fd);
+
+	log_warn_limited(&watch_failures, "cannot watch fd %d: %s", fd, strerror(error));
+	/* Not while a worker has it (freeing it under the worker): but only
+	 * 07_kqueue applies changes late, and it has no workers. */
+	if (wc == NULL || wc->on_worker)
+		return;
+	stats_add(STAT_ERRORS, 1);
+	drop(l, wc);
+}
+
 void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg)
 {
 	l->hand_off = hand_off;

@@ -61,6 +61,11 @@ int loop_timeout_ms(const struct loop *l);
  * (08_nonblocking, and 09_sigio's re-checks) learns from it whether the
  * try was wasted. */
 bool loop_ready(struct loop *l, int fd, unsigned events);
+/* A change watch() accepted but the poller applied later failed with
+ * `error` (kqueue applies its change list at the next kevent()): the
+ * connection on fd is not watched as it believes, would wait for ever, and
+ * is closed, as it would have been had watch() failed at once. */
+void loop_watch_failed(struct loop *l, int fd, int error);
 /* Fire every deadline that has passed. */
 void loop_expire(struct loop *l);
 /* Close every connection and free the loop. */

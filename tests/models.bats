@@ -249,6 +249,41 @@ cpu_over_a_second() {
 	[[ "$(curl -sS --max-time 5 "http://127.0.0.1:$PORT/stats")" == *"model: kqueue ("* ]]
 }
 
+@test "07_kqueue: a change that fails inside an early flush closes its own connection only" {
+	[ "$(uname -s)" = Linux ] || skip "the failure is injected under the Linux layer (epoll_ctl)"
+	local preload="$TOOLS/tests/fail_epoll_ctl.so" fd
+	[ -f "$preload" ] || skip "$preload is not built"
+	# The 200th epoll_ctl() after a wait fails (ENOMEM): one change in a
+	# batch of at least 200. 400 clients each send GET /delay/1500 and,
+	# once answered, GET / on the same connection. The server is stopped
+	# while they connect and again while their deadlines pass, so all 400
+	# answers go out in one loop turn, each connection asks to be read again,
+	# and 400 changes pass MAX_CHANGES (256): the first 255 are applied early,
+	# from inside watch(), and the 200th of them fails. Only its connection
+	# may lose its second answer; before EV_RECEIPT the rest of that batch
+	# (55 other connections) was dropped with it and those clients waited
+	# until the idle timeout.
+	SERVER_AS="env LD_PRELOAD=$preload FAIL_EPOLL_CTL_AT=200 ASAN_OPTIONS=verify_asan_link_order=0" \
+		start_server 07_kqueue -t 10
+	kill -STOP "$SERVER_PID"
+	"$CLIENT" parallel "$PORT" 400 /delay/1500 -r 2 -a -t 20000 >"$BATS_TEST_TMPDIR/clients" &
+	BACKGROUND_PIDS+=("$!")
+	sleep 0.5
+	kill -CONT "$SERVER_PID"
+	sleep 0.8 # every request read: 400 deadlines at most 1.5 s away
+	kill -STOP "$SERVER_PID"
+	sleep 1.7 # all of them pass
+	kill -CONT "$SERVER_PID"
+	wait "${BACKGROUND_PIDS[0]}" || true
+	cat "$BATS_TEST_TMPDIR/clients" "$SERVER_LOG"
+	fd=$(sed -n 's/^fail_epoll_ctl: call 200 on fd \([0-9]*\) fails$/\1/p' "$SERVER_LOG")
+	[ -n "$fd" ] # the failure was injected
+	grep -q "cannot watch fd $fd: " "$SERVER_LOG"
+	[[ "$(cat "$BATS_TEST_TMPDIR/clients")" == "ok=399 failed=1 "* ]]
+	[ "$(stat_value errors)" -eq 1 ]
+	[ "$(stat_value timeouts)" -eq 0 ]
+}
+
 @test "event models: 20 idle clients stall nobody" {
 	not_under_asan
 	local model tried=0

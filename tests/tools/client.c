@@ -17,9 +17,11 @@
  *   client repeat PORT COUNT [-t MS]
  *       Send stdin COUNT times, each on a new connection read to EOF, and
  *       print how many answers had each status: "414=1000" (000: none).
- *   client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]
+ *   client parallel PORT COUNT PATH [-r REQUESTS] [-a] [-t MS]
  *       COUNT connections at once, each sending REQUESTS pipelined GETs
  *       (default 1; the last says Connection: close) and reading to EOF.
+ *       -a  one at a time instead: the next GET goes out on a connection
+ *           once the previous one's "200" status line has come back
  *       Prints "ok=N failed=N ms=N" (ok: a connection with every answer 200).
  *
  * Exit status: 0 done, 1 failure (connect, answers), 2 usage, 3 timed out,
@@ -61,7 +63,7 @@ static void usage(void)
 	fprintf(stderr, "usage: client send PORT [-1] [-g MS] [-t MS] [-n BYTES] [-w MS] [-H]\n"
 			"       client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]\n"
 			"       client repeat PORT COUNT [-t MS]\n"
-			"       client parallel PORT COUNT PATH [-r REQUESTS] [-t MS]\n");
+			"       client parallel PORT COUNT PATH [-r REQUESTS] [-a] [-t MS]\n");
 	exit(2);
 }
 
@@ -361,7 +363,7 @@ static int cmd_repeat(int port, int count, int argc, char **argv)
 
 struct fetch {
 	int fd;
-	size_t sent;
+	size_t sent, send_to; /* send_to: how much of the requests may go out now */
 	int oks;
 	bool done, failed;
 	char tail[16]; /* the end of the last read, for a status line split across reads */
@@ -394,12 +396,16 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 	struct fetch *fetches = calloc((size_t)count, sizeof(*fetches));
 	struct pollfd *pfds = calloc((size_t)count, sizeof(*pfds));
 	char *req, buf[16384];
-	size_t req_len = 0, one;
+	size_t req_len = 0, one, *req_end; /* req_end[i]: where GET number i ends */
+	bool one_at_a_time = false;
 
-	while ((ch = getopt(argc, argv, "r:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "r:at:")) != -1) {
 		switch (ch) {
 		case 'r':
 			requests = atoi(optarg);
+			break;
+		case 'a':
+			one_at_a_time = true;
 			break;
 		case 't':
 			timeout = atol(optarg);
@@ -412,9 +418,14 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 		usage(); /* exits */
 	one = strlen(path) + 64;
 	req = malloc(one * (size_t)requests);
-	for (i = 0; i < requests; i++)
+	req_end = malloc(sizeof(*req_end) * (size_t)requests);
+	if (!req || !req_end)
+		usage();
+	for (i = 0; i < requests; i++) {
 		req_len += (size_t)sprintf(req + req_len, "GET %s HTTP/1.1\r\nHost: t\r\n%s\r\n",
 					   path, i == requests - 1 ? "Connection: close\r\n" : "");
+		req_end[i] = req_len;
+	}
 	fdlimit_raise();
 	for (i = 0; i < count; i++) {
 		fetches[i].fd = connect_to(port, true);
@@ -425,8 +436,13 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 	}
 	while (remaining > 0 && now_ms() - start < timeout) {
 		for (i = 0; i < count; i++) {
-			pfds[i].fd = fetches[i].done ? -1 : fetches[i].fd;
-			pfds[i].events = fetches[i].sent < req_len ? POLLOUT : POLLIN;
+			struct fetch *f = &fetches[i];
+
+			f->send_to = one_at_a_time
+					 ? req_end[f->oks < requests ? f->oks : requests - 1]
+					 : req_len;
+			pfds[i].fd = f->done ? -1 : f->fd;
+			pfds[i].events = f->sent < f->send_to ? POLLOUT : POLLIN;
 		}
 		if (poll(pfds, (nfds_t)count, 100) <= 0)
 			continue;
@@ -436,8 +452,8 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 
 			if (f->done || !pfds[i].revents)
 				continue;
-			if (f->sent < req_len) {
-				r = write(f->fd, req + f->sent, req_len - f->sent);
+			if (f->sent < f->send_to) {
+				r = write(f->fd, req + f->sent, f->send_to - f->sent);
 				if (r > 0)
 					f->sent += (size_t)r;
 				else if (errno != EAGAIN && errno != EINTR)
@@ -468,6 +484,7 @@ static int cmd_parallel(int port, int count, const char *path, int argc, char **
 	free(fetches);
 	free(pfds);
 	free(req);
+	free(req_end);
 	return failed ? 1 : 0;
 }
 
