@@ -77,9 +77,10 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/
 TOOLS       ?= $(BUILD)
 TOOL_BINS   := $(patsubst tests/tools/%.c,$(TOOLS)/tests/%,$(wildcard tests/tools/*.c))
 ifeq ($(UNAME),Linux)
-  # An LD_PRELOAD library that makes one epoll_ctl() fail (07_kqueue's
-  # test of a change failing inside an early flush; tests/models.bats).
-  TOOL_BINS += $(TOOLS)/tests/fail_epoll_ctl.so
+  # LD_PRELOAD libraries that make a rare moment happen on cue
+  # (tests/tools/preload/; used by tests/models.bats): one epoll_ctl()
+  # failing, a SIGTERM just before the server blocks.
+  TOOL_BINS += $(patsubst tests/tools/preload/%.c,$(TOOLS)/tests/%.so,$(wildcard tests/tools/preload/*.c))
 endif
 
 .SECONDARY:
@@ -145,7 +146,7 @@ $(TOOLS)/tests/fakeserver: $(TOOLS)/obj/tests/tools/fakeserver.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Never sanitized: it is loaded into servers built either way.
-$(TOOLS)/tests/fail_epoll_ctl.so: tests/tools/preload/fail_epoll_ctl.c
+$(TOOLS)/tests/%.so: tests/tools/preload/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARN) $(FEATURES) -O2 -fPIC -shared $(CFLAGS) -o $@ $< -ldl
 

@@ -34,6 +34,31 @@ hold_idle() {
 	[ "$output" = "Hello, World!" ]
 }
 
+@test "01-03: a SIGTERM just before the blocking wait for a client stops the server at once" {
+	[ "$(uname -s)" = Linux ] || skip "the signal is timed by an LD_PRELOAD library (Linux)"
+	local preload="$TOOLS/tests/raise_before_wait.so" model status
+	[ -f "$preload" ] || skip "$preload is not built"
+	# The library raises SIGTERM just before the server's first poll() or
+	# accept(): after it has checked that no stop was asked for, before it
+	# blocks. A server blocking in accept() would then wait for the next
+	# client (none comes); waiting in poll() on the listener and the
+	# wake-up pipe, it stops at once.
+	for model in 01_blocking 02_fork 03_thread; do
+		SERVER_AS="env LD_PRELOAD=$preload ASAN_OPTIONS=verify_asan_link_order=0" \
+			start_server "$model"
+		if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
+			echo "$model is still waiting for a client after a SIGTERM"
+			return 1
+		fi
+		status=0
+		wait "$SERVER_PID" || status=$?
+		SERVER_PID=
+		echo "$model: exit status $status"
+		[ "$status" -eq 0 ]
+		grep -q ' stopped after ' "$SERVER_LOG"
+	done
+}
+
 @test "01_blocking: a burst past -b 1 is dropped by the kernel; the default backlog queues it" {
 	not_under_asan
 	[ -r /proc/net/netstat ] || skip "what a full accept queue does is measured on Linux"
