@@ -36,7 +36,7 @@ hold_idle() {
 
 @test "01-03: a SIGTERM just before the blocking wait for a client stops the server at once" {
 	[ "$(uname -s)" = Linux ] || skip "the signal is timed by an LD_PRELOAD library (Linux)"
-	local preload="$TOOLS/tests/raise_before_wait.so" model status
+	local preload="$TOOLS/tests/raise_before_wait.so" model status tried=0
 	[ -f "$preload" ] || skip "$preload is not built"
 	# The library raises SIGTERM just before the server's first poll() or
 	# accept(): after it has checked that no stop was asked for, before it
@@ -44,6 +44,8 @@ hold_idle() {
 	# client (none comes); waiting in poll() on the listener and the
 	# wake-up pipe, it stops at once.
 	for model in 01_blocking 02_fork 03_thread; do
+		[ -x "$BUILD/bin/$model" ] || continue # make tsan builds 03_thread alone
+		tried=$((tried + 1))
 		SERVER_AS="env LD_PRELOAD=$preload ASAN_OPTIONS=verify_asan_link_order=0" \
 			start_server "$model"
 		if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
@@ -57,6 +59,7 @@ hold_idle() {
 		[ "$status" -eq 0 ]
 		grep -q ' stopped after ' "$SERVER_LOG"
 	done
+	[ "$tried" -gt 0 ] || skip "none of 01-03 is built in $BUILD"
 }
 
 @test "01_blocking: a burst past -b 1 is dropped by the kernel; the default backlog queues it" {
