@@ -10,6 +10,19 @@ teardown() {
 	fi
 }
 
+# preload LIBRARY [VAR=VALUE...]: the servers this test starts run with
+# tests/tools/preload/LIBRARY.c loaded (LD_PRELOAD) and those variables set,
+# to make a rare moment happen on cue; skips where that cannot be done.
+# ASan wants its runtime first among the libraries: these only wrap libc
+# calls, so its check is turned off.
+preload() {
+	local library="$TOOLS/tests/$1.so"
+	shift
+	[ "$(uname -s)" = Linux ] || skip "needs an LD_PRELOAD library built on Linux"
+	[ -f "$library" ] || skip "$library is not built"
+	SERVER_AS="env LD_PRELOAD=$library ASAN_OPTIONS=verify_asan_link_order=0 $*"
+}
+
 # hold_idle COUNT: open COUNT keep-alive connections that send nothing.
 hold_idle() {
 	background "$CLIENT" hold "$PORT" "$1" -d 20
@@ -35,9 +48,8 @@ hold_idle() {
 }
 
 @test "01-03: a SIGTERM just before the blocking wait for a client stops the server at once" {
-	[ "$(uname -s)" = Linux ] || skip "the signal is timed by an LD_PRELOAD library (Linux)"
-	local preload="$TOOLS/tests/raise_before_wait.so" model status tried=0
-	[ -f "$preload" ] || skip "$preload is not built"
+	local model status tried=0
+	preload raise_before_wait
 	# The library raises SIGTERM just before the server's first poll() or
 	# accept(): after it has checked that no stop was asked for, before it
 	# blocks. A server blocking in accept() would then wait for the next
@@ -46,8 +58,7 @@ hold_idle() {
 	for model in 01_blocking 02_fork 03_thread; do
 		[ -x "$BUILD/bin/$model" ] || continue # make tsan builds 03_thread alone
 		tried=$((tried + 1))
-		SERVER_AS="env LD_PRELOAD=$preload ASAN_OPTIONS=verify_asan_link_order=0" \
-			start_server "$model"
+		start_server "$model"
 		if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
 			echo "$model is still waiting for a client after a SIGTERM"
 			return 1
@@ -278,9 +289,9 @@ cpu_over_a_second() {
 }
 
 @test "07_kqueue: a change that fails inside an early flush closes its own connection only" {
+	local fd
 	[ "$(uname -s)" = Linux ] || skip "the failure is injected under the Linux layer (epoll_ctl)"
-	local preload="$TOOLS/tests/fail_epoll_ctl.so" fd
-	[ -f "$preload" ] || skip "$preload is not built"
+	preload fail_epoll_ctl FAIL_EPOLL_CTL_AT=200
 	# The 200th epoll_ctl() after a wait fails (ENOMEM): one change in a
 	# batch of at least 200. 400 clients each send GET /delay/1500 and,
 	# once answered, GET / on the same connection. The server is stopped
@@ -291,8 +302,7 @@ cpu_over_a_second() {
 	# may lose its second answer; before EV_RECEIPT the rest of that batch
 	# (55 other connections) was dropped with it and those clients waited
 	# until the idle timeout.
-	SERVER_AS="env LD_PRELOAD=$preload FAIL_EPOLL_CTL_AT=200 ASAN_OPTIONS=verify_asan_link_order=0" \
-		start_server 07_kqueue -t 10
+	start_server 07_kqueue -t 10
 	kill -STOP "$SERVER_PID"
 	"$CLIENT" parallel "$PORT" 400 /delay/1500 -r 2 -a -t 20000 >"$BATS_TEST_TMPDIR/clients" &
 	BACKGROUND_PIDS+=("$!")
