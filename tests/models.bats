@@ -408,6 +408,17 @@ cpu_over_a_second() {
 	[[ "$output" == *"ok 1 GET / answers 200 Hello, World! # skip io_uring unavailable: "* ]]
 }
 
+# A fresh Linux machine without liburing would build 11 of the 12 rungs and
+# pass: make test must refuse instead, saying what to install.
+@test "make test on Linux without liburing stops at once and names the package" {
+	[ "$(uname -s)" = Linux ] || skip "10_io_uring is Linux-only"
+	run env PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= make -s --no-print-directory test
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"10_io_uring cannot be built: liburing is missing"*"liburing-dev"* ]]
+	# It stopped before building or running anything.
+	[[ "$output" != *"passed"* ]]
+}
+
 # elapsed_ms CMD...: run it, print how long it took.
 elapsed_ms() {
 	local start end
