@@ -80,15 +80,18 @@ static void close_for(struct conn *c, enum stat_counter why)
 }
 
 /* RFC 9112 section 9.6: closing a socket with unread input makes the kernel
- * send RST, which can destroy a response the client has not read yet. When
- * the client may still be sending, half-close and drain for a while first
- * (nginx's lingering close); otherwise just close. */
+ * send RST, and the RST throws away what of the answer is still in our send
+ * buffer or not yet read by the client. Unread input is not only what sits
+ * in our buffer: more can be in the kernel's receive queue, or on its way
+ * (a client that keeps sending, a pipelined request behind the last
+ * answer), and no look at the queue now can rule out what arrives next.
+ * So every close after an answer lingers: half-close, so the client reads
+ * the whole answer and then our FIN, and drain until it closes too, the
+ * allowance is used up, or CONN_LINGER_MS passes (nginx's lingering close,
+ * as with "lingering_close always"). A client that reads its answer and
+ * closes costs one more read. */
 static void start_closing(struct conn *c)
 {
-	if (!c->unread_input && c->in_start == c->in_end) {
-		c->state = CONN_CLOSED;
-		return;
-	}
 	shutdown(c->fd, SHUT_WR);
 	c->state = CONN_LINGER;
 	c->in_start = c->in_end = 0;
@@ -131,7 +134,6 @@ static void answer_sent(struct conn *c)
 static void ignore_rest_of_input(struct conn *c)
 {
 	c->in_start = c->in_end;
-	c->unread_input = true;
 	c->input_budget = 0;
 }
 

@@ -72,7 +72,6 @@ struct conn {
 	enum conn_state state;
 	bool can_read, can_write;    /* last known readiness */
 	bool head_started;           /* a request's first bytes are here */
-	bool unread_input;           /* closing may leave client bytes unread */
 	bool nodelay;                /* TCP_NODELAY is set */
 	bool use_workers;            /* the handler runs elsewhere (conn_use_workers) */
 	bool keep_alive_allowed;     /* with use_workers: for the handler */

@@ -42,16 +42,22 @@ is_blocking_model() {
 }
 
 @test "a GET followed by 1 MB it will never read still gets its whole answer, no RST" {
+	local head='GET /bytes/1000000 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' split
 	start -t 5
 	# Connection: close, then a megabyte the server has no reason to read:
 	# closing with unread input would send RST and destroy the answer in
 	# flight; the lingering close (half-close, drain) must deliver it.
-	{
-		printf 'GET /bytes/1000000 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
-		head -c 1000000 /dev/zero | tr '\0' x
-	} | "$CLIENT" send "$PORT" -t 10000 >"$BATS_TEST_TMPDIR/reply"
-	grep -a -q '^Content-Length: 1000000' "$BATS_TEST_TMPDIR/reply"
-	tail -c 1000000 "$BATS_TEST_TMPDIR/reply" | cmp - <(yes "$PATTERN_LINE" | head -c 1000000)
+	# Twice: the megabyte in the segment of the head (it lands in the
+	# server's buffer), and 20 ms after it, read slowly (it waits in the kernel's queue,
+	# where the server cannot see it without reading).
+	for split in 0 "$(printf "$head" | wc -c)"; do
+		{
+			printf "$head"
+			head -c 1000000 /dev/zero | tr '\0' x
+		} | "$CLIENT" send "$PORT" -s "$split" -w 5 -t 10000 >"$BATS_TEST_TMPDIR/reply"
+		grep -a -q '^Content-Length: 1000000' "$BATS_TEST_TMPDIR/reply"
+		tail -c 1000000 "$BATS_TEST_TMPDIR/reply" | cmp - <(yes "$PATTERN_LINE" | head -c 1000000)
+	done
 }
 
 @test "a 2 MB body over the limit gets the whole 413, no RST" {
@@ -84,6 +90,24 @@ pipeline_close_on_2nd='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP
 	[ "$(grep -a -c '^Connection: close' "$BATS_TEST_TMPDIR/reply")" -eq 1 ]
 	# ...in the last answer, which is 14 bytes of body after its head.
 	tail -c 200 "$BATS_TEST_TMPDIR/reply" | grep -a -q '^Connection: close'
+}
+
+@test "the 1000th answer arrives whole though a pipelined request follows it" {
+	local head_bytes
+	start -t 5
+	# The 1000th answer says Connection: close and is a megabyte; the
+	# 1001st request arrives while it is being sent, into the kernel's
+	# queue. A plain close() with that unread would reset the connection
+	# and throw away the unsent rest of the answer.
+	{
+		for _ in $(seq 999); do printf 'GET / HTTP/1.1\r\nHost: t\r\n\r\n'; done
+		printf 'GET /bytes/1000000 HTTP/1.1\r\nHost: t\r\n\r\n'
+	} >"$BATS_TEST_TMPDIR/requests"
+	head_bytes=$(wc -c <"$BATS_TEST_TMPDIR/requests")
+	printf 'GET / HTTP/1.1\r\nHost: t\r\n\r\n' >>"$BATS_TEST_TMPDIR/requests"
+	"$CLIENT" send "$PORT" -s "$head_bytes" -w 5 -t 10000 <"$BATS_TEST_TMPDIR/requests" >"$BATS_TEST_TMPDIR/reply"
+	[ "$(status_lines <"$BATS_TEST_TMPDIR/reply" | wc -w)" -eq 1000 ]
+	tail -c 1000000 "$BATS_TEST_TMPDIR/reply" | cmp - <(yes "$PATTERN_LINE" | head -c 1000000)
 }
 
 @test "100 clients reset in mid-response: server alive, descriptors back" {

@@ -2,9 +2,12 @@
  * client.c - a small TCP client for the tests: exact bytes in, exact bytes
  * out, and the awkward clients that curl will not play.
  *
- *   client send PORT [-1] [-g MS] [-t MS] [-n BYTES] [-w MS] [-H]
+ *   client send PORT [-1] [-g MS] [-s BYTES] [-t MS] [-n BYTES] [-w MS] [-H]
  *       Send stdin to 127.0.0.1:PORT and copy the reply to stdout until EOF.
  *       -1  one byte per write          -g MS  pause between writes
+ *       -s  send the first BYTES alone, wait 20 ms for the answer to
+ *           begin, then the rest (so the rest is not in the server's
+ *           buffer with the request, but arrives in its kernel's queue)
  *       -t  give up after MS (default 10000)
  *       -n  after BYTES of reply, reset the connection (SO_LINGER 0)
  *       -w  slow reader: pause MS between 16 KiB reads
@@ -60,10 +63,11 @@ static void sleep_ms(long ms)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: client send PORT [-1] [-g MS] [-t MS] [-n BYTES] [-w MS] [-H]\n"
-			"       client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]\n"
-			"       client repeat PORT COUNT [-t MS]\n"
-			"       client parallel PORT COUNT PATH [-r REQUESTS] [-a] [-t MS]\n");
+	fprintf(stderr,
+		"usage: client send PORT [-1] [-g MS] [-s BYTES] [-t MS] [-n BYTES] [-w MS] [-H]\n"
+		"       client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]\n"
+		"       client repeat PORT COUNT [-t MS]\n"
+		"       client parallel PORT COUNT PATH [-r REQUESTS] [-a] [-t MS]\n");
 	exit(2);
 }
 
@@ -110,8 +114,9 @@ static char *read_all_stdin(size_t *len)
 }
 
 static int exchange(int fd, const char *req, size_t len, bool one_byte, bool half_close, long gap,
-		    long slow, long reset_after, long deadline)
+		    size_t split, long slow, long reset_after, long deadline)
 {
+	long rest_at = 0; /* with split: when the rest may go */
 	size_t sent = 0;
 	long received = 0;
 	char buf[16384];
@@ -121,18 +126,28 @@ static int exchange(int fd, const char *req, size_t len, bool one_byte, bool hal
 		long left = deadline - now_ms();
 		ssize_t r;
 
-		if (sent < len)
+		long wait_ms = gap && sent < len && gap < left ? gap : left;
+
+		if (split > 0 && sent == split && rest_at > now_ms()) {
+			/* Read meanwhile: the answer starts while the rest waits. */
+			wait_ms = rest_at - now_ms() < left ? rest_at - now_ms() : left;
+		} else if (sent < len) {
 			pfd.events |= POLLOUT;
+		}
 		if (left <= 0)
 			break;
-		if (poll(&pfd, 1, (int)(gap && sent < len && gap < left ? gap : left)) < 0)
+		if (poll(&pfd, 1, (int)wait_ms) < 0)
 			continue;
 		if ((pfd.revents & POLLOUT) && sent < len) {
 			size_t chunk = one_byte ? 1 : len - sent;
+			if (split > sent && chunk > split - sent)
+				chunk = split - sent;
 			r = write(fd, req + sent, chunk);
-			if (r > 0)
+			if (r > 0) {
 				sent += (size_t)r;
-			else if (r < 0 && errno != EAGAIN && errno != EINTR)
+				if (split > 0 && sent == split)
+					rest_at = now_ms() + 20;
+			} else if (r < 0 && errno != EAGAIN && errno != EINTR)
 				sent = len; /* the server stopped listening; read what it said */
 			if (sent == len && half_close)
 				shutdown(fd, SHUT_WR);
@@ -171,17 +186,20 @@ static int cmd_send(int port, int argc, char **argv)
 {
 	bool one_byte = false, half_close = false;
 	long gap = 0, timeout = 10000, slow = 0, reset_after = -1, deadline;
-	size_t len;
+	size_t len, split = 0;
 	char *req;
 	int ch, fd, rc;
 
-	while ((ch = getopt(argc, argv, "1g:t:n:w:H")) != -1) {
+	while ((ch = getopt(argc, argv, "1g:s:t:n:w:H")) != -1) {
 		switch (ch) {
 		case '1':
 			one_byte = true;
 			break;
 		case 'g':
 			gap = atol(optarg);
+			break;
+		case 's':
+			split = (size_t)atol(optarg);
 			break;
 		case 't':
 			timeout = atol(optarg);
@@ -207,7 +225,7 @@ static int cmd_send(int port, int argc, char **argv)
 		return 1;
 	}
 	deadline = now_ms() + timeout;
-	rc = exchange(fd, req, len, one_byte, half_close, gap, slow, reset_after, deadline);
+	rc = exchange(fd, req, len, one_byte, half_close, gap, split, slow, reset_after, deadline);
 	free(req);
 	return rc;
 }
