@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 				continue; /* removed earlier in this pass */
 			loop_ready(loop, p.fd, poll_set_events(p.revents));
 		}
-		if (ps.has_holes)
+		if (ps.holes > 0)
 			poll_set_compact(&ps);
 		loop_expire(loop);
 	}

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 			if (loop_ready(loop, p.fd, poll_set_events(p.events)))
 				progress = true;
 		}
-		if (ps.has_holes)
+		if (ps.holes > 0)
 			poll_set_compact(&ps);
 		loop_expire(loop);
 		if (!progress && idle_sleep_us > 0)

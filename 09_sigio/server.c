@@ -41,6 +41,7 @@
 
 #define STAT_IO_SIGNALS STAT_MODEL_1
 #define STAT_OVERFLOWS STAT_MODEL_2
+#define STAT_SCAN_SET STAT_MODEL_3 /* entries in the overflow scan's set, holes too */
 
 /* Signals taken per turn before deadlines are looked at: epoll_wait's
  * maxevents, for a queue read one signal per call. */
@@ -82,6 +83,8 @@ static int arm(struct sigio_set *ss, int fd)
 static int sigio_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
 	struct sigio_set *ss = poller;
+	size_t before;
+	int rc;
 
 	if (interest & WATCH_LEVEL) {
 		int i = ss->level_fds[0] < 0 ? 0 : 1;
@@ -100,7 +103,10 @@ static int sigio_watch(void *poller, int fd, unsigned old, unsigned interest)
 	/* Interest itself is not told to the kernel: a signal comes for every
 	 * change either way, and the connection remembers what it was told.
 	 * The set only serves the overflow scan. */
-	return poll_set_watch(&ss->watched, fd, old, interest);
+	before = ss->watched.len;
+	rc = poll_set_watch(&ss->watched, fd, old, interest);
+	stats_add(STAT_SCAN_SET, (long)ss->watched.len - (long)before);
+	return rc;
 }
 
 /* A signal (or a poll) says fd changed. The listener and the wake-up pipe
@@ -143,20 +149,44 @@ static void run_due(struct sigio_set *ss, struct loop *loop)
 			ss->level_due[i] = loop_ready(loop, ss->level_fds[i], CONN_READABLE);
 }
 
+/* Closed connections leave holes in the scan's set, and nothing else would
+ * ever squeeze them out: the set would hold every connection ever served,
+ * and poll() refuses a set longer than RLIMIT_NOFILE (EINVAL). Squeezed out
+ * between turns once they are half of it, so its cost stays in proportion
+ * to what is open. */
+static void compact_scan_set(struct poll_set *ps)
+{
+	size_t before = ps->len;
+
+	poll_set_compact(ps);
+	stats_add(STAT_SCAN_SET, (long)ps->len - (long)before);
+}
+
 /* SIGIO instead of io_signal: the queue was full and events were dropped.
  * Which ones is unknown, so ask about every descriptor once. */
 static void scan_everything(struct sigio_set *ss, struct loop *loop)
 {
 	struct poll_set *ps = &ss->watched;
-	size_t i, scanned = ps->len;
+	size_t i, scanned;
 	int ready;
 
 	stats_add(STAT_OVERFLOWS, 1);
+	/* Not one hole in what poll() is given: then it is no longer than
+	 * the descriptors open, which RLIMIT_NOFILE already bounds. */
+	if (ps->holes > 0)
+		compact_scan_set(ps);
+	scanned = ps->len;
 	do
 		ready = poll(ps->fds, (nfds_t)ps->len, 0);
 	while (ready < 0 && errno == EINTR);
-	if (ready < 0)
-		err(1, "poll");
+	if (ready < 0) {
+		/* ENOMEM: the kernel could not look. Not knowing is what an
+		 * overflow already means; every connection is told to try,
+		 * and one with nothing to do finds EAGAIN. */
+		for (i = 0; i < scanned; i++)
+			ps->fds[i].revents = POLLIN | POLLOUT;
+		ready = (int)scanned;
+	}
 	for (i = 0; i < scanned && ready > 0; i++) {
 		struct pollfd p = ps->fds[i];
 		if (p.revents == 0)
@@ -165,8 +195,6 @@ static void scan_everything(struct sigio_set *ss, struct loop *loop)
 		if (p.fd >= 0)
 			dispatch(ss, loop, p.fd, poll_set_events(p.revents));
 	}
-	if (ps->has_holes)
-		poll_set_compact(ps);
 }
 
 static void set_timeout(struct timespec *ts, int ms)
@@ -185,6 +213,7 @@ int main(int argc, char **argv)
 	server_start(&s, "sigio", argc, argv, true, NULL);
 	stats_name(STAT_IO_SIGNALS, "io_signals");
 	stats_name(STAT_OVERFLOWS, "io_signal_overflows");
+	stats_name(STAT_SCAN_SET, "overflow_scan_set");
 	/* Blocked before the first descriptor is armed, so the signals queue
 	 * for sigtimedwait() instead of killing us (their default action). */
 	ss.io_signal = SIGRTMIN;
@@ -228,6 +257,8 @@ int main(int argc, char **argv)
 			}
 		}
 		loop_expire(loop);
+		if (ss.watched.holes > ss.watched.len / 2)
+			compact_scan_set(&ss.watched);
 	}
 	loop_destroy(loop);
 	poll_set_free(&ss.watched);

@@ -44,9 +44,9 @@ int poll_set_watch(void *poll_set, int fd, unsigned old, unsigned interest)
 		return 0;
 	}
 	entry = &ps->fds[ps->slot_of[fd]];
-	if (events == 0) {
+	if (events == 0 && entry->fd >= 0) {
 		entry->fd = -1;
-		ps->has_holes = true;
+		ps->holes++;
 	}
 	entry->events = events;
 	return 0;
@@ -64,7 +64,7 @@ void poll_set_compact(struct poll_set *ps)
 		kept++;
 	}
 	ps->len = kept;
-	ps->has_holes = false;
+	ps->holes = 0;
 }
 
 void poll_set_free(struct poll_set *ps)
@@ -73,7 +73,7 @@ void poll_set_free(struct poll_set *ps)
 	free(ps->slot_of);
 	ps->fds = NULL;
 	ps->slot_of = NULL;
-	ps->len = ps->cap = ps->slot_cap = 0;
+	ps->len = ps->cap = ps->slot_cap = ps->holes = 0;
 }
 
 unsigned poll_set_events(short revents)

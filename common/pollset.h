@@ -20,7 +20,7 @@ struct poll_set {
 	size_t len, cap;
 	size_t *slot_of; /* descriptor -> index in fds */
 	size_t slot_cap;
-	bool has_holes;
+	size_t holes; /* entries left as fd = -1 since the last compaction */
 };
 
 /* A loop_watch_fn (loop.h): add fd (old == 0), change its events, or leave a

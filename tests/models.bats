@@ -381,6 +381,31 @@ cpu_over_a_second() {
 	[ "$(stat_value requests)" -ge 600 ]
 }
 
+# The overflow scan poll()s every watched descriptor; poll() refuses a set
+# longer than RLIMIT_NOFILE (EINVAL). Closed connections must leave that set,
+# or it grows with every connection ever served until a scan kills the server.
+@test "09_sigio: the overflow scan's set stays as small as what is open" {
+	require_model 09_sigio
+	start_server 09_sigio -t 20
+	run "$CLIENT" repeat "$PORT" 300 <<<$'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+	[ "$output" = "200=300" ]
+	# The listener, the wake-up pipe and at most as many holes as entries.
+	[ "$(stat_value overflow_scan_set)" -le 8 ]
+}
+
+@test "09_sigio: 100 connections, then an overflow under ulimit -i 4 -n 64: the server lives" {
+	require_model 09_sigio
+	SERVER_LIMITS="-i 4 -n 64" start_server 09_sigio -t 20
+	run "$CLIENT" repeat "$PORT" 100 <<<$'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+	[ "$output" = "200=100" ]
+	# Four pending signals: a burst of 30 overflows the queue.
+	run "$CLIENT" parallel "$PORT" 30 / -r 2 -t 15000
+	[ "$output" = "ok=30 failed=0 ms=${output##*ms=}" ]
+	[ "$(stat_value io_signal_overflows)" -ge 1 ]
+	run "$CLIENT" parallel "$PORT" 30 / -r 2 -t 15000
+	[ "$output" = "ok=30 failed=0 ms=${output##*ms=}" ]
+}
+
 @test "09_sigio: with room in the queue, every event is a signal and none overflows" {
 	require_model 09_sigio
 	start_server 09_sigio -t 20
