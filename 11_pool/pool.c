@@ -102,7 +102,9 @@ static void run_shared_queue(struct worker *w)
 		else
 			list_push(&mine, list_pop(&p->to_workers));
 		pthread_mutex_unlock(&p->lock);
-		while ((c = conn_of(list_pop(&mine))) != NULL) {
+		/* A batch can be long: the stop is looked at before each
+		 * handler, and what is left of the batch is dropped (pool.h). */
+		while (!atomic_load(&p->stopping) && (c = conn_of(list_pop(&mine))) != NULL) {
 			conn_run_handler(c);
 			list_push(&done, &c->queue_link);
 		}
@@ -123,7 +125,9 @@ static void run_ring(struct worker *w)
 	struct conn *c;
 
 	for (;;) {
-		while ((c = ring_pop(w->to_worker)) != NULL) {
+		/* The stop is looked at before each handler: what is still in
+		 * the ring is dropped (pool.h), not run first. */
+		while (!atomic_load(&p->stopping) && (c = ring_pop(w->to_worker)) != NULL) {
 			conn_run_handler(c);
 			/* Cannot fail: the loop never has more out with this
 			 * worker than a ring holds. */

@@ -145,8 +145,11 @@ wait_until() {
 	done
 }
 
+# stop_server: SIGTERM, then at most 3 s for the server to exit by itself.
+# A server that needs SIGKILL did not stop: the test that stopped it fails
+# (returns 1), after the SIGKILL, so nothing is left running either way.
 stop_server() {
-	local kids _
+	local kids _ stopped=0
 	[ -n "${SERVER_PID:-}" ] || return 0
 	kids=$(child_pids "$SERVER_PID")
 	kill -TERM "$SERVER_PID" 2>/dev/null || true
@@ -154,9 +157,14 @@ stop_server() {
 		kill -0 "$SERVER_PID" 2>/dev/null || break
 		sleep 0.01
 	done
+	if kill -0 "$SERVER_PID" 2>/dev/null; then
+		echo "server $SERVER_PID was still running 3 s after SIGTERM: killed" >&2
+		stopped=1
+	fi
 	kill -KILL "$SERVER_PID" $kids 2>/dev/null || true
 	wait "$SERVER_PID" 2>/dev/null || true
 	SERVER_PID=
+	return "$stopped"
 }
 
 # cleanup_checked: the invariant after every test of a server:
@@ -166,7 +174,7 @@ stop_server() {
 cleanup_checked() {
 	local healthy=0
 	check_server_after_test || healthy=1
-	cleanup
+	cleanup || healthy=1
 	return "$healthy"
 }
 
@@ -196,7 +204,7 @@ cleanup() {
 		wait "$pid" 2>/dev/null || true
 	done
 	BACKGROUND_PIDS=()
-	stop_server
+	stop_server # its status is cleanup's: a server that would not stop fails the test
 }
 
 # raw REQUEST [client send options]: send printf-escaped bytes, print the reply.

@@ -550,6 +550,31 @@ refuses_each() {
 	done
 }
 
+# pool.h: stopping lets each worker finish the handler it is running, and
+# drops what is still queued. A worker that drained its queue first would
+# keep a SIGTERM waiting for every queued /spin.
+@test "11_pool: SIGTERM with 30 /spin/200000 queued on one worker stops in well under their 6 s, every queue" {
+	local queue started elapsed_ms
+	not_under_asan
+	require_model 11_pool
+	for queue in mutex batch ring; do
+		start_server 11_pool -Q "$queue" -w 1 -t 20
+		background "$CLIENT" parallel "$PORT" 30 /spin/200000 -t 20000
+		# (/stats would wait in the queue too.) 30 connections are
+		# made and their requests queued well within a second.
+		sleep 1
+		started=$(date +%s%N)
+		kill -TERM "$SERVER_PID"
+		wait_until 10 '! kill -0 "$SERVER_PID" 2>/dev/null'
+		elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+		echo "-Q $queue: stopped in $elapsed_ms ms" >&3
+		wait "$SERVER_PID" || true
+		SERVER_PID=
+		[ "$elapsed_ms" -lt 1500 ]
+		cleanup
+	done
+}
+
 @test "11_pool: -w takes 1 to 256 workers and -Q mutex, batch or ring; nothing else" {
 	require_model 11_pool
 	refuses_each 11_pool "-w 0" "-w 257" "-w abc" "-Q" "-Q spin" "-Q Mutex"
@@ -673,4 +698,22 @@ slow_answers() {
 @test "12_reuseport: -n takes 1 to 256 loops and -A reuseport, shared or exclusive; nothing else" {
 	require_model 12_reuseport
 	refuses_each 12_reuseport "-n 0" "-n 257" "-n x" "-A" "-A both" "-A Shared"
+}
+
+# The helper every test stops its server with: a server that is still
+# running 3 s after SIGTERM is killed, and the test fails.
+@test "stop_server fails when the server needs SIGKILL, and kills it" {
+	local pid
+	start_server 06_epoll
+	pid=$SERVER_PID
+	kill -STOP "$pid" # SIGTERM stays pending: it cannot exit
+	run stop_server
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"still running 3 s after SIGTERM"* ]]
+	wait_until 5 '! kill -0 "$pid" 2>/dev/null'
+	SERVER_PID= # stopped in run's subshell
+	start_server 06_epoll
+	run stop_server
+	[ "$status" -eq 0 ]
+	SERVER_PID=
 }
