@@ -25,6 +25,8 @@
 static void set_deadline(struct conn *c, unsigned ms_from_now)
 {
 	c->deadline_ms = timer_now_ms() + ms_from_now;
+	/* A new deadline replaces the one a yield put aside (yield()). */
+	c->yielded = false;
 }
 
 static char *out_area(struct conn *c)
@@ -512,8 +514,10 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 		/* One fast client must not hold a one-thread loop for the whole
 		 * of a 64 MiB answer: a bounded share per event. (Blocking
 		 * models are one client per process or thread anyway.) */
+		/* A connection handed to a worker has nothing to do until it
+		 * comes back (conn_on_handled): no call-back to ask for. */
 		if (++c->steps == CONN_STEPS_PER_EVENT && c->mode != CONN_BLOCKING &&
-		    c->state != CONN_CLOSED) {
+		    c->state != CONN_CLOSED && c->state != CONN_HANDLER) {
 			yield(c);
 			break;
 		}

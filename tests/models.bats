@@ -550,6 +550,26 @@ refuses_each() {
 	done
 }
 
+# 983,040 bytes are 15 writes of 64 KiB: the parse of the pipelined /delay/10
+# is the 16th step of that event, where the connection yields its turn. The
+# hand-off to a worker must not then bring back the deadline from before the
+# yield (the idle timeout) over the one the answer set (10 ms).
+@test "11_pool: a /delay/10 handed off as the last step of a turn answers in 10 ms, not at the idle timeout" {
+	local queue started elapsed_ms
+	require_model 11_pool
+	for queue in mutex batch ring; do
+		start_server 11_pool -Q "$queue" -t 3
+		started=$(date +%s%N)
+		printf 'GET /bytes/983040 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/10 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' |
+			"$CLIENT" send "$PORT" -t 10000 >"$BATS_TEST_TMPDIR/reply"
+		elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+		echo "-Q $queue: both answers in $elapsed_ms ms" >&3
+		[ "$(status_lines <"$BATS_TEST_TMPDIR/reply")" = "200 200 " ]
+		[ "$elapsed_ms" -lt 1500 ]
+		cleanup
+	done
+}
+
 # pool.h: stopping lets each worker finish the handler it is running, and
 # drops what is still queued. A worker that drained its queue first would
 # keep a SIGTERM waiting for every queued /spin.
