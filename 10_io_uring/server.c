@@ -390,11 +390,15 @@ int main(int argc, char **argv)
 	if (!(params.features & IORING_FEAT_EXT_ARG))
 		refuse("waiting with a timeout (IORING_FEAT_EXT_ARG, Linux 5.11)", EINVAL);
 	setup_buffers(&sr);
+	/* Blocked before server_start installs the other models' stop
+	 * handler: a SIGTERM from then on waits in the signalfd, where the
+	 * ring will see it. (Blocked after it, one that came in between ran
+	 * the handler, which writes a pipe this loop never watches.) */
+	sr.stop_fd = stop_signal_fd();
 	server_start(&s, "io_uring", argc, argv, true, NULL);
 	stats_name(STAT_ENTERS, "ring_enters");
 	stats_name(STAT_COMPLETIONS, "completions");
 	sr.listen_fd = s.listen_fd;
-	sr.stop_fd = stop_signal_fd();
 	sr.idle_ms = s.idle_ms;
 	arm_accept(&sr);
 	arm_poll(&sr, sr.stop_fd, TAG_WAKE);

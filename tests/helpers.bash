@@ -34,6 +34,9 @@ start_server() {
 		kill -0 "$SERVER_PID" 2>/dev/null || break # gone: no point waiting 5 s
 		sleep 0.01
 	done
+	# One that said it listens and is gone already (a test that stops it
+	# at once) may have written the line between the two looks above.
+	[ -n "$line" ] || line=$(grep -m1 ' listening on ' "$SERVER_LOG" 2>/dev/null) || true
 	if [ -z "$line" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 		# Status 2: the platform refuses the model's interface at run
 		# time (10_io_uring on a kernel with io_uring off). Its one line

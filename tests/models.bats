@@ -73,6 +73,25 @@ hold_idle() {
 	[ "$tried" -gt 0 ] || skip "none of 01-03 is built in $BUILD"
 }
 
+@test "every model: a SIGTERM during start-up (just before listen) stops it at once" {
+	local model status tried=0
+	preload raise_before_listen
+	for model in $(cd "$BUILD/bin" && ls -- [0-9][0-9]_*); do
+		tried=$((tried + 1))
+		start_server "$model"
+		if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
+			echo "$model is still serving 5 s after a SIGTERM during start-up"
+			return 1
+		fi
+		status=0
+		wait "$SERVER_PID" || status=$?
+		SERVER_PID=
+		echo "$model: exit status $status"
+		[ "$status" -eq 0 ]
+	done
+	[ "$tried" -gt 0 ]
+}
+
 @test "01_blocking: a burst past -b 1 is dropped by the kernel; the default backlog queues it" {
 	not_under_asan
 	[ -r /proc/net/netstat ] || skip "what a full accept queue does is measured on Linux"
