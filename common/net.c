@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,10 +28,16 @@
  * A lock-free atomic is safe in a signal handler (C11 7.14.1.1). */
 static atomic_bool stop_requested;
 static int wake_pipe[2] = { -1, -1 };
-/* A descriptor held back for the day accept() fails with EMFILE. Taken
- * with an atomic exchange: with several threads accepting (12_reuseport),
- * only the one that got it may close it. */
-static atomic_int reserve_fd = -1;
+/* A descriptor held back for the day accept() fails with EMFILE, and the
+ * lock its shedding is done under (-1: none held now). With several
+ * threads accepting (12_reuseport), the number the reserve frees can go to
+ * another thread's accept() before ours, and with the table full the
+ * reserve cannot be opened again: reserve_missing then asks the next
+ * accept() that succeeds, on any thread, to give its descriptor back for
+ * it (give_back_for_reserve). An atomic load per accept otherwise. */
+static pthread_mutex_t reserve_lock = PTHREAD_MUTEX_INITIALIZER;
+static int reserve_fd = -1;
+static atomic_bool reserve_missing;
 /* Off with -E, to show what the defence is for (shed_one_connection). */
 static bool emfile_defence = true;
 /* On for 12_reuseport only (net_share_port). */
@@ -87,20 +94,36 @@ static int bind_and_listen(const struct addrinfo *ai, int backlog)
 	return -1;
 }
 
+/* Under reserve_lock: hold a reserve descriptor again if one can be had. */
 static void take_reserve(void)
 {
-	int fd = open("/dev/null", O_RDONLY);
-
-	if (fd >= 0 && net_set_cloexec(fd) < 0) {
-		close(fd);
-		fd = -1;
+	if (reserve_fd < 0) {
+		reserve_fd = open("/dev/null", O_RDONLY);
+		if (reserve_fd >= 0 && net_set_cloexec(reserve_fd) < 0) {
+			close(reserve_fd);
+			reserve_fd = -1;
+		}
 	}
-	/* Whoever takes the reserve leaves -1 (shed_one_connection), so
-	 * nothing is replaced here; closing what was there keeps that true
-	 * should net_listen ever run twice. */
-	fd = atomic_exchange(&reserve_fd, fd);
-	if (fd >= 0)
+	atomic_store(&reserve_missing, reserve_fd < 0);
+}
+
+/* accept() gave us fd while the reserve is missing: its number was (or is
+ * as good as) the one the reserve gave up, and the table is full. The
+ * connection is shed, as the reserve would have shed it, and its number
+ * becomes the reserve again. Returns true if fd was used so. */
+static bool give_back_for_reserve(int fd)
+{
+	bool shed = false;
+
+	pthread_mutex_lock(&reserve_lock);
+	if (reserve_fd < 0) {
 		close(fd);
+		stats_add(STAT_REFUSED, 1);
+		shed = true;
+		take_reserve();
+	}
+	pthread_mutex_unlock(&reserve_lock);
+	return shed;
 }
 
 int net_listen(const char *addr, const char *port, int backlog, bool nonblocking, char *name,
@@ -132,8 +155,11 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
 		err(1, "getsockname");
 	describe_address(&bound, name, name_cap);
+	pthread_mutex_lock(&reserve_lock);
 	take_reserve();
-	if (atomic_load(&reserve_fd) < 0)
+	rc = reserve_fd;
+	pthread_mutex_unlock(&reserve_lock);
+	if (rc < 0)
 		err(1, "opening the reserve descriptor");
 	return fd;
 }
@@ -187,31 +213,46 @@ static bool shed_one_connection(int listen_fd, bool nonblocking)
 {
 	static struct log_limit limit;
 	struct pollfd pending = { listen_fd, POLLIN, 0 };
-	bool someone_waits = poll(&pending, 1, 0) == 1;
-	int fd, reserve;
+	bool someone_waits = poll(&pending, 1, 0) == 1, shed = false;
 
-	if (someone_waits)
-		log_warn_limited(&limit,
-				 "accept: %s; closing new connections until descriptors free up",
-				 strerror(EMFILE));
-	reserve = someone_waits ? atomic_exchange(&reserve_fd, -1) : -1;
-	if (reserve < 0) {
-		/* Nothing to shed (or no reserve -- gone, or another thread is
-		 * using it: back off as Go's accept loop does). An event loop
-		 * just waits for readiness again; a blocking accept loop would
-		 * spin, so it sleeps a little. */
-		if (!nonblocking || someone_waits)
+	if (!someone_waits) {
+		/* An event loop just waits for readiness again; a blocking
+		 * accept loop would spin, so it sleeps a little. */
+		if (!nonblocking)
 			pause_briefly();
 		return false;
 	}
-	close(reserve);
-	fd = accept(listen_fd, NULL, NULL);
-	if (fd >= 0) {
-		close(fd);
-		stats_add(STAT_REFUSED, 1);
-	}
+	log_warn_limited(&limit, "accept: %s; closing new connections until descriptors free up",
+			 strerror(EMFILE));
+	/* One shedder at a time: the reserve is one descriptor. */
+	pthread_mutex_lock(&reserve_lock);
+	/* Missing since last time? A descriptor may have freed up since. */
 	take_reserve();
-	return true;
+	if (reserve_fd >= 0) {
+		int fd;
+
+		/* Said before the number is free, so that an accept() on
+		 * another thread that gets it also sees this. */
+		atomic_store(&reserve_missing, true);
+		close(reserve_fd);
+		reserve_fd = -1;
+		fd = accept(listen_fd, NULL, NULL);
+		if (fd >= 0) {
+			close(fd);
+			stats_add(STAT_REFUSED, 1);
+			shed = true;
+		}
+		/* Fails (EMFILE) if another thread's accept() took the number
+		 * between our close() and our accept(): that thread gives it
+		 * back (give_back_for_reserve). */
+		take_reserve();
+	}
+	pthread_mutex_unlock(&reserve_lock);
+	/* No reserve to be had now, or the connection went to another
+	 * thread: back off a little, as Go's accept loop does. */
+	if (!shed)
+		pause_briefly();
+	return shed;
 }
 
 static void tune_connection(int fd)
@@ -287,6 +328,10 @@ int net_accept(int listen_fd, bool nonblocking)
 		}
 		fd = accept_with_flags(listen_fd, nonblocking);
 
+		if (fd >= 0 && atomic_load(&reserve_missing) && give_back_for_reserve(fd)) {
+			errno = ECONNABORTED; /* shed: call again for the next */
+			return -1;
+		}
 		if (fd >= 0) {
 			tune_connection(fd);
 			return fd;

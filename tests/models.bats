@@ -734,6 +734,26 @@ slow_answers() {
 	[ "$slow" -eq 0 ]
 }
 
+# The EMFILE defence closes its reserve descriptor to accept and shed one
+# connection; with two loops accepting, the other loop's accept() can take
+# that number first. The reserve must come back, or from then on nobody is
+# shed and new clients wait unanswered while the table stays full.
+@test "12_reuseport -A shared: out of descriptors, every burst is shed at once, burst after burst" {
+	local burst slow=0
+	require_model 12_reuseport
+	SERVER_LIMITS="-n 40" start_server 12_reuseport -A shared -n 2 -t 20
+	# 40 idle clients: the table fills, the rest wait in the accept queue.
+	background "$CLIENT" hold "$PORT" 40 -d 30
+	sleep 1
+	for burst in $(seq 10); do
+		run "$CLIENT" parallel "$PORT" 150 / -t 3000
+		echo "burst $burst: $output"
+		[[ "$output" =~ ms=([0-9]+) ]]
+		[ "${BASH_REMATCH[1]}" -lt 2000 ] || slow=$((slow + 1))
+	done
+	[ "$slow" -eq 0 ]
+}
+
 @test "12_reuseport: -n takes 1 to 256 loops and -A reuseport, shared or exclusive; nothing else" {
 	require_model 12_reuseport
 	refuses_each 12_reuseport "-n 0" "-n 257" "-n x" "-A" "-A both" "-A Shared"
