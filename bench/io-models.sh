@@ -55,10 +55,9 @@ for round in $(seq "$ROUNDS"); do
 		"${PIN_LOAD[@]}" "$BUILD/bin/http_load" -keepalive -parallel 100 -seconds "$SECONDS_PER_RUN" \
 			-timeout 10 -csv "$WORK/url" 2>/dev/null >"$WORK/csv"
 		t1=$(cpu_ms "$SPID")
-		# csv,fetches,seconds,fetches_per_sec,...,errors(11),...,failed(13)
-		awk -F, -v t="$((t1 - t0))" '/^csv,/ {
-			good = $2 - ($11 - $13); secs = $3 > 0 ? $3 : 1
-			printf "%.0f %.1f\n", good / secs, (good > 0 ? t * 1e3 / good : 0) }' "$WORK/csv" >>"$WORK/load_$key"
+		csv_columns fetches seconds errors failed <"$WORK/csv" | awk -v t="$((t1 - t0))" '{
+			good = $1 - ($3 - $4); secs = $2 > 0 ? $2 : 1
+			printf "%.0f %.1f\n", good / secs, (good > 0 ? t * 1e3 / good : 0) }' >>"$WORK/load_$key"
 		stop_model
 	done
 	echo "  round $round of $ROUNDS done" >&2

@@ -2,6 +2,9 @@
 # tests/valgrind.sh: CPU pinning, waiting for a server to start, starting and
 # stopping a model, its CPU time, a reference nginx, medians. Source it after `cd` to the repository root.
 
+# shellcheck source=bench/csv.sh
+. bench/csv.sh
+
 # PIN_SERVER / PIN_LOAD: command prefixes putting the server on CPU 0 and the
 # load generator on CPU 1, where taskset exists and there are two CPUs.
 PIN_SERVER=() PIN_LOAD=() PINNING="none (taskset missing or one CPU)"

@@ -40,10 +40,11 @@ run() {
 	"$BUILD/bin/http_load" -keepalive -parallel "$clients" -seconds "$SECONDS_PER_RUN" -timeout 10 \
 		-csv "$WORK/url" 2>/dev/null >"$WORK/csv"
 	t1=$(cpu_ms "$SPID")
-	awk -F, -v t="$((t1 - t0))" -v w="$(($(stat_value wakeups) - ${wake0:-0}))" \
-		-v h="$(($(stat_value handed_off) - ${hand0:-0}))" '/^csv,/ {
-		printf "%.0f %.1f %s\n", $4, ($2 > 0 ? 1000 * t / $2 : 0), (h > 0 ? sprintf("%.3f", w / h) : "-")
-	}' "$WORK/csv" >>"$WORK/$key"
+	csv_columns fetches_per_sec fetches <"$WORK/csv" |
+		awk -v t="$((t1 - t0))" -v w="$(($(stat_value wakeups) - ${wake0:-0}))" \
+			-v h="$(($(stat_value handed_off) - ${hand0:-0}))" '{
+		printf "%.0f %.1f %s\n", $1, ($2 > 0 ? 1000 * t / $2 : 0), (h > 0 ? sprintf("%.3f", w / h) : "-")
+	}' >>"$WORK/$key"
 	stop_model
 }
 

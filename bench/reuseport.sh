@@ -47,14 +47,13 @@ spread() {
 	"$BUILD/bin/http_load" -parallel "$clients" -fetches "$fetches" -timeout 10 -csv "$WORK/url" \
 		2>/dev/null >"$WORK/csv"
 	curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" >"$WORK/stats"
-	awk -v sl="$(($(sleeps) - s0))" -v csv="$(grep '^csv,' "$WORK/csv")" '
+	awk -v sl="$(($(sleeps) - s0))" -v rate="$(csv_columns fetches_per_sec <"$WORK/csv")" '
 		$1 == "loop" { sub(",", "", $4); share[n++] = $4; total += $4 }
 		$1 == "empty_wakeups:" { empty = $2 }
 		END {
-			split(csv, c, ",")
 			for (i = 0; i < n; i++)
 				s = s (i ? "/" : "") sprintf("%.0f", 100 * share[i] / total)
-			printf "%.0f %s %.0f %.2f\n", c[4], s, 1000 * empty / total, sl / total
+			printf "%.0f %s %.0f %.2f\n", rate, s, 1000 * empty / total, sl / total
 		}' "$WORK/stats" >>"$WORK/spread_${mode}_$clients"
 	stop_model
 }
@@ -70,7 +69,7 @@ busy() {
 	spinner=$!
 	sleep 0.5
 	"$BUILD/bin/http_load" -parallel 4 -seconds "$SECONDS_PER_RUN" -timeout 10 -csv "$WORK/url" \
-		2>/dev/null | awk -F, '/^csv,/ { print $7, $8, $9, $13 }' >>"$WORK/busy_$mode"
+		2>/dev/null | csv_columns p50_ms p90_ms p99_ms failed >>"$WORK/busy_$mode"
 	wait "$spinner"
 	stop_model
 }
@@ -86,8 +85,9 @@ cost() {
 	"$BUILD/bin/http_load" $ka -parallel 50 -seconds "$SECONDS_PER_RUN" -timeout 10 -csv "$WORK/url" \
 		2>/dev/null >"$WORK/csv"
 	t1=$(cpu_ms "$SPID")
-	awk -F, -v t="$((t1 - t0))" '/^csv,/ { printf "%.0f %.1f\n", $4, ($2 > 0 ? 1000 * t / $2 : 0) }' \
-		"$WORK/csv" >>"$WORK/cost_${server%% *}_${ka:-close}"
+	csv_columns fetches_per_sec fetches <"$WORK/csv" |
+		awk -v t="$((t1 - t0))" '{ printf "%.0f %.1f\n", $1, ($2 > 0 ? 1000 * t / $2 : 0) }' \
+			>>"$WORK/cost_${server%% *}_${ka:-close}"
 	stop_model
 }
 

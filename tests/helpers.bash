@@ -8,6 +8,9 @@ TOOLS=${TOOLS:-$BUILD}
 CLIENT="$TOOLS/tests/client"
 PATTERN_LINE='abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-'
 BACKGROUND_PIDS=()
+# csv_columns NAME...: http_load's -csv line by column name.
+# shellcheck source=bench/csv.sh
+. "${BATS_TEST_DIRNAME:-tests}/../bench/csv.sh"
 
 # start_server MODEL [ARGS...]: run build/bin/MODEL on -p 0 and wait (at most
 # 5 s) for its "MODEL listening on ADDR:PORT pid PID" line. Sets SERVER_PID,

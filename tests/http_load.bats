@@ -121,7 +121,7 @@ refuses_url_file() {
 	[[ "${lines[0]}" == "0 fetches, "* ]]
 	[[ "$output" == *$'\n6 connection errors\n'* ]]
 	[[ "$output" != *"code "* ]]
-	csv_fields 1 10 12 "0,6,6"
+	csv_is fetches errors failed "0,6,6"
 	[ "$(grep -c 'http://127.0.0.1:1/: Connection refused' <<<"$stderr")" -eq 6 ]
 }
 
@@ -160,14 +160,12 @@ fake() {
 	printf 'http://127.0.0.1:%s/x\n' "$PORT" >"$URLS"
 }
 
-# csv_fields FIRST LAST... VALUE: the -csv line's fields (1-based after
-# "csv") FIRST..LAST joined by commas, or the fields listed, equal VALUE.
-csv_fields() {
-	local value=${*: -1} fields=("${@:1:$#-1}") got="" f
-	for f in "${fields[@]}"; do
-		got+="${got:+,}$(grep '^csv,' <<<"$output" | cut -d, -f$((f + 1)))"
-	done
-	[ "$got" = "$value" ] || { echo "csv fields ${fields[*]}: $got, expected $value" >&2; return 1; }
+# csv_is NAME... VALUE: the -csv line's named columns, joined by commas,
+# equal VALUE.
+csv_is() {
+	local value=${*: -1} names=("${@:1:$#-1}") got
+	got=$(csv_columns "${names[@]}" <<<"$output" | tr ' ' ,)
+	[ "$got" = "$value" ] || { echo "csv ${names[*]}: $got, expected $value" >&2; return 1; }
 }
 
 # fails_as MODE LINE STDERR: 4 fetches from fakeserver MODE are 4 failures
@@ -183,7 +181,7 @@ fails_as() {
 	[[ "$output" == *$'\n'"4 $2"$'\n'* ]]
 	[[ "$output" != *"code "* ]]
 	[ "$(grep -c "/x: $3" <<<"$stderr")" -eq 4 ]
-	csv_fields 1 10 12 13 "0,4,4,0" # fetches, errors, failed, non2xx
+	csv_is fetches errors failed non2xx "0,4,4,0"
 }
 
 @test "a server that closes without answering: failures, not fetches" {
@@ -209,7 +207,7 @@ fails_as() {
 	run --separate-stderr "$HTTP_LOAD" -parallel 1 -fetches 4 -csv "$URLS"
 	[[ "${lines[0]}" == "4 fetches, 1 max parallel, 20 bytes, in "* ]]
 	[[ "$output" == *"  code 503 -- 4"* ]]
-	csv_fields 1 10 12 13 "4,4,0,4"
+	csv_is fetches errors failed non2xx "4,4,0,4"
 }
 
 @test "bodies without Content-Length: the first sets the length, others that differ are bad byte counts" {
@@ -219,7 +217,7 @@ fails_as() {
 	[[ "${lines[0]}" == "4 fetches, 1 max parallel, 42 bytes, in "* ]]
 	[[ "$output" == *$'\n2 bad byte counts\n'* ]]
 	[ "$(grep -c 'byte count wrong' <<<"$stderr")" -eq 2 ]
-	csv_fields 1 10 12 "4,2,0"
+	csv_is fetches errors failed "4,2,0"
 }
 
 @test "-seconds: fetches cut off by the end are not counted, and percentiles count their wait as a lower bound" {
@@ -229,9 +227,9 @@ fails_as() {
 	echo "$output"
 	[[ "${lines[0]}" == "0 fetches, 5 max parallel, 0 bytes, in "* ]]
 	[[ "$output" == *"(5 fetches unfinished at the end"* ]]
-	csv_fields 1 12 14 "0,0,5"
+	csv_is fetches failed unfinished "0,0,5"
 	# p50 is the wait so far, about 1000 ms, not 0
-	awk -F, '/^csv,/ { exit !($7 >= 900) }' <<<"$output"
+	awk '{ exit !($1 >= 900) }' < <(csv_columns p50_ms <<<"$output")
 }
 
 @test "-keepalive: many fetches over -parallel connections" {
@@ -248,7 +246,18 @@ fails_as() {
 	[[ "${lines[-2]}" =~ ^msecs/response:\ p50\ [0-9.e+-]+,\ p90\ [0-9.e+-]+,\ p99\ [0-9.e+-]+,\ p99\.9\ [0-9.e+-]+,\ max\ [0-9.e+-]+$ ]]
 	[[ "${lines[-1]}" =~ ^csv,100,[0-9.e+-]+,[0-9.e+-]+,[0-9.e+-]+,[0-9.e+-]+(,[0-9.e+-]+){4},0,0,0,0,0$ ]]
 	# 100 fetches of 14 bytes: bytes/s is 1400 / seconds
-	awk -F, '/^csv,/ { exit !($5 > 0 && ($5 * $3 - 1400) ^ 2 < 1) }' <<<"${lines[-1]}"
+	awk '{ exit !($1 > 0 && ($1 * $2 - 1400) ^ 2 < 1) }' < <(csv_columns bytes_per_sec seconds <<<"${lines[-1]}")
+}
+
+# bench/csv.sh names the -csv columns for every script and test that reads
+# them: its order is the one http_load documents.
+@test "the -csv columns that bench/csv.sh names are the ones -help documents, in order" {
+	local documented
+	documented=$("$HTTP_LOAD" -help 2>&1 | tr -d ' \n' | grep -o 'csv,fetches[a-z0-9_,]*' | cut -d, -f2- | tr , ' ')
+	[ -n "$documented" ]
+	[ "$documented" = "$HTTP_LOAD_CSV_COLUMNS" ]
+	run csv_columns fetches nonsense <<<"csv,1,2"
+	[ "$status" -eq 2 ]
 }
 
 @test "-version and -help" {

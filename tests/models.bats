@@ -550,7 +550,8 @@ elapsed_ms() {
 	echo "$output" | tail -3
 	echo "handed off $(stat_value handed_off), held back $(stat_value held_back)"
 	[[ "$output" == *"csv,2000,"* ]]
-	[ "$(echo "$output" | awk -F, '/^csv,/ { print $12 + $13 + $14 + $15 + $16 }')" -eq 0 ]
+	# Every one answered 200: no error of any kind, none unfinished.
+	[ "$(csv_columns errors unfinished <<<"$output")" = "0 0" ]
 	[ "$(stat_value held_back)" -ge 1 ]
 	[ "$(stat_value handed_off)" -ge 2000 ]
 }

@@ -198,9 +198,9 @@ pipeline_close_on_2nd='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP
 	# Every fetch started in the window either completed with a 200 or
 	# was still in flight at its end: http_load counts a dropped, reset or
 	# cut-short request as a failure, and -csv's errors field sums them.
-	fetches=$(grep '^csv,' <<<"$output" | cut -d, -f2)
+	read -r fetches errors < <(csv_columns fetches errors <<<"$output")
 	[ "$fetches" -gt 0 ]
-	[ "$(grep '^csv,' <<<"$output" | cut -d, -f12)" = 0 ] # errors: failures, non-2xx, bad lengths
+	[ "$errors" = 0 ] # failures, non-2xx and bad lengths
 	[[ "$output" == *"  code 200 -- $fetches"* ]]
 	[ "$(grep -c '^  code ' <<<"$output")" -eq 1 ]
 	# The handler ran (it prints the counters) and nothing was lost.
