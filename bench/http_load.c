@@ -857,7 +857,10 @@ static void start_fetch(uint64_t scheduled, uint64_t now, uint64_t end_ns)
 	reset_response(c);
 	c->generation++;
 	c->scheduled_ns = scheduled;
-	c->started_ns = c->last_io_ns = now;
+	/* Its own clock, not the turn's (now): up to START_BURST sockets
+	 * start in one turn, and each one's connect time and closed-loop
+	 * latency count from its own connect(). */
+	c->started_ns = c->last_io_ns = now_ns();
 	c->can_read = c->can_write = c->paused = false;
 	c->state = CONNECTING;
 	st.started++;
@@ -890,7 +893,7 @@ static void start_fetch(uint64_t scheduled, uint64_t now, uint64_t end_ns)
 	 * even when it says EINPROGRESS: try the request at once, and let an
 	 * edge say when to go on if it was too early. */
 	c->can_write = true;
-	progress(c, now_ns(), end_ns); /* the clock again: connect time is connect()'s own */
+	progress(c, now_ns(), end_ns); /* the clock again, for what connect() took */
 }
 
 /* Every tick: idle timeouts, paused (throttled) connections, progress. */
@@ -1072,7 +1075,7 @@ int main(int argc, char **argv)
 		interval_ns = 1000000000u / (uint64_t)opt.rate;
 	for (;;) {
 		uint64_t now = now_ns(), wake;
-		int ready, timeout_ms, burst = 0;
+		int ready, burst = 0;
 
 		if (opt.seconds && now >= end_ns)
 			break;
@@ -1114,11 +1117,11 @@ int main(int argc, char **argv)
 			wake = next_start;
 		if (end_ns < wake)
 			wake = end_ns;
-		/* Rounded down: waits are in whole milliseconds, and rounding
-		 * up would start every scheduled fetch up to 1 ms late. The last
-		 * fraction of a millisecond is polled instead. */
-		timeout_ms = wake > now ? (int)((wake - now) / 1000000) : 0;
-		ready = waiter_wait(waiter, events, conn_cap, timeout_ms);
+		/* To the nanosecond (waiter.h): a wait in whole milliseconds
+		 * would start scheduled fetches up to 1 ms late if rounded up,
+		 * and poll the rest of each millisecond if rounded down. */
+		ready = waiter_wait_ns(waiter, events, conn_cap,
+				       wake > now ? (int64_t)(wake - now) : 0);
 		if (ready < 0 && errno != EINTR)
 			die("waiting: %s", strerror(errno));
 		now = now_ns();

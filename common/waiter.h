@@ -45,8 +45,16 @@ int waiter_add_listener(struct waiter *w, int fd, uint64_t tag, bool exclusive);
 void waiter_want(struct waiter *w, int fd, unsigned events);
 /* Call before close(fd). */
 void waiter_forget(struct waiter *w, int fd);
-/* Wait up to timeout_ms (-1 for ever); returns the number of events, or -1. */
-int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms);
+/* Wait up to timeout_ns (-1 for ever); returns the number of events, or -1.
+ * To the nanosecond where the mechanism can (epoll_pwait2, kqueue); poll
+ * waits whole milliseconds, rounded up: never a zero timeout for a wait
+ * that has not ended, which a caller would spend polling. */
+int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns);
+/* The same in milliseconds. */
+static inline int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
+{
+	return waiter_wait_ns(w, out, max, timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000);
+}
 const char *waiter_name(void);
 
 #endif

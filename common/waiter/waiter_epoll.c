@@ -1,5 +1,7 @@
 /* waiter_epoll.c - the waiter on Linux epoll, edge-triggered. */
+#include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 
@@ -57,7 +59,25 @@ void waiter_forget(struct waiter *w, int fd)
 	(void)w, (void)fd;
 }
 
-int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
+/* epoll_pwait2 (Linux 5.11, glibc 2.35) takes a timespec; epoll_wait only
+ * milliseconds, rounded up here. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#define HAVE_EPOLL_PWAIT2 1
+#endif
+
+static int wait_ns(int epfd, struct epoll_event *ready, int max, int64_t timeout_ns)
+{
+#ifdef HAVE_EPOLL_PWAIT2
+	struct timespec ts = { (time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000) };
+	int n = epoll_pwait2(epfd, ready, max, timeout_ns < 0 ? NULL : &ts, NULL);
+
+	if (n >= 0 || errno != ENOSYS)
+		return n;
+#endif
+	return epoll_wait(epfd, ready, max, timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
+}
+
+int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)
 {
 	int i, n;
 
@@ -68,7 +88,7 @@ int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout
 		w->ready = grown;
 		w->ready_cap = max;
 	}
-	n = epoll_wait(w->epfd, w->ready, max, timeout_ms);
+	n = wait_ns(w->epfd, w->ready, max, timeout_ns);
 	for (i = 0; i < n; i++) {
 		unsigned e = w->ready[i].events;
 		out[i].tag = w->ready[i].data.u64;

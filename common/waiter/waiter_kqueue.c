@@ -66,9 +66,9 @@ void waiter_forget(struct waiter *w, int fd)
 	(void)w, (void)fd;
 }
 
-int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
+int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)
 {
-	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+	struct timespec ts = { (time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000) };
 	int i, n;
 
 	if (max > w->ready_cap) {
@@ -78,7 +78,7 @@ int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout
 		w->ready = grown;
 		w->ready_cap = max;
 	}
-	n = kevent(w->kq, NULL, 0, w->ready, max, timeout_ms < 0 ? NULL : &ts);
+	n = kevent(w->kq, NULL, 0, w->ready, max, timeout_ns < 0 ? NULL : &ts);
 	for (i = 0; i < n; i++) {
 		out[i].tag = (uint64_t)(uintptr_t)w->ready[i].udata;
 		out[i].events = w->ready[i].flags & (EV_EOF | EV_ERROR) ? WAIT_READ | WAIT_WRITE

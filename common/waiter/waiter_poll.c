@@ -83,8 +83,9 @@ void waiter_forget(struct waiter *w, int fd)
 		w->high--;
 }
 
-int waiter_wait(struct waiter *w, struct waiter_event *out, int max, int timeout_ms)
+int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)
 {
+	int timeout_ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
 	int i, n = 0, ready = poll(w->by_fd, (nfds_t)w->high, timeout_ms);
 
 	for (i = 0; i < w->high && n < ready && n < max; i++) {
