@@ -126,10 +126,15 @@ static struct {
 
 static struct url *urls;
 static int url_count;
+/* A slot per fetch in flight. -parallel N has N from the start; -rate
+ * grows them by doubling as more are in flight at once (up to conn_max, the
+ * descriptor limit): a slot costs ~380 bytes, and a million-descriptor
+ * limit must not cost a million of them, nor a walk over them every tick. */
 static struct conn *conns;
-static int conn_cap;
+static int conn_cap, conn_max;
 static int *free_slots, free_count;
 static int *pending_sends, pending_count; /* keep-alive: next requests, sent after a batch */
+static struct waiter_event *ready_events; /* conn_cap of them */
 static struct waiter *waiter;
 static struct sockaddr_storage proxy_addr;
 static socklen_t proxy_addr_len;
@@ -347,7 +352,49 @@ static void parse_args(int argc, char **argv)
 	check_range("timeout", opt.timeout_s, 1, MAX_SECONDS);
 	if (opt.keepalive && opt.parallel == 0)
 		die("%s", "-keepalive goes with -parallel");
-	conn_cap = opt.parallel ? (int)opt.parallel : (int)limit;
+	conn_max = opt.parallel ? (int)opt.parallel : (int)limit;
+}
+
+/* Room for cap slots (cap > conn_cap); the new ones go on the free list,
+ * lowest first. Only between fetches' steps: conns may move. */
+static bool grow_slots(int cap)
+{
+	struct conn *grown_conns = realloc(conns, (size_t)cap * sizeof(*conns));
+	int *grown_free, *grown_pending, i;
+	struct waiter_event *grown_events;
+
+	if (grown_conns == NULL)
+		return false;
+	conns = grown_conns;
+	grown_free = realloc(free_slots, (size_t)cap * sizeof(*free_slots));
+	if (grown_free == NULL)
+		return false;
+	free_slots = grown_free;
+	grown_pending = realloc(pending_sends, (size_t)cap * sizeof(*pending_sends));
+	if (grown_pending == NULL)
+		return false;
+	pending_sends = grown_pending;
+	grown_events = realloc(ready_events, (size_t)cap * sizeof(*ready_events));
+	if (grown_events == NULL)
+		return false;
+	ready_events = grown_events;
+	memset(conns + conn_cap, 0, (size_t)(cap - conn_cap) * sizeof(*conns));
+	for (i = cap - 1; i >= conn_cap; i--) {
+		conns[i].fd = -1;
+		free_slots[free_count++] = i;
+	}
+	conn_cap = cap;
+	return true;
+}
+
+/* A free slot for the next start, growing the slots if none is left. */
+static bool slot_available(void)
+{
+	if (free_count > 0)
+		return true;
+	if (conn_cap == conn_max)
+		return false;
+	return grow_slots(conn_cap > conn_max / 2 ? conn_max : conn_cap * 2);
 }
 
 /* host:port (or [v6]:port) to an address; exits on failure. */
@@ -1042,7 +1089,6 @@ static void dispatch(const struct waiter_event *ev, uint64_t now, uint64_t end_n
 
 int main(int argc, char **argv)
 {
-	struct waiter_event *events;
 	uint64_t start, end_ns, next_start, interval_ns = 0, tick_ns, last_tick, last_progress;
 	int i;
 
@@ -1053,17 +1099,9 @@ int main(int argc, char **argv)
 	read_url_file();
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 
-	conns = calloc((size_t)conn_cap, sizeof(*conns));
-	free_slots = malloc((size_t)conn_cap * sizeof(*free_slots));
-	pending_sends = malloc((size_t)conn_cap * sizeof(*pending_sends));
-	events = malloc((size_t)conn_cap * sizeof(*events));
-	waiter = waiter_create(conn_cap + HEADROOM_FDS + 64);
-	if (!conns || !free_slots || !pending_sends || !events || !waiter)
+	waiter = waiter_create(conn_max + HEADROOM_FDS + 64);
+	if (!waiter || !grow_slots(opt.parallel ? conn_max : conn_max < 64 ? conn_max : 64))
 		die("%s", "out of memory");
-	for (i = conn_cap - 1; i >= 0; i--) {
-		conns[i].fd = -1;
-		free_slots[free_count++] = i;
-	}
 
 	/* Throttling resumes paused reads each tick; otherwise ticks only
 	 * look for timeouts (whole seconds) and need not scan as often. */
@@ -1088,7 +1126,7 @@ int main(int argc, char **argv)
 			 * catching up must not keep us from reading answers or
 			 * seeing the end. */
 			while (next_start <= now && more_fetches_wanted(next_start, end_ns) &&
-			       free_count > 0 && burst++ < START_BURST) {
+			       slot_available() && burst++ < START_BURST) {
 				if (now - next_start > LATE_NS && counting(now, end_ns))
 					st.late++;
 				start_fetch(next_start, now, end_ns);
@@ -1120,13 +1158,13 @@ int main(int argc, char **argv)
 		/* To the nanosecond (waiter.h): a wait in whole milliseconds
 		 * would start scheduled fetches up to 1 ms late if rounded up,
 		 * and poll the rest of each millisecond if rounded down. */
-		ready = waiter_wait_ns(waiter, events, conn_cap,
+		ready = waiter_wait_ns(waiter, ready_events, conn_cap,
 				       wake > now ? (int64_t)(wake - now) : 0);
 		if (ready < 0 && errno != EINTR)
 			die("waiting: %s", strerror(errno));
 		now = now_ns();
 		for (i = 0; i < ready; i++)
-			dispatch(&events[i], now, end_ns);
+			dispatch(&ready_events[i], now, end_ns);
 		send_pending(now, end_ns);
 		if (now - last_tick >= tick_ns) {
 			tick(now, end_ns);
@@ -1143,6 +1181,6 @@ int main(int argc, char **argv)
 	if (opt.seconds)
 		account_unfinished(end_ns, start, next_start);
 	report((double)(now_ns() - start) / 1e9);
-	free(events); /* the rest hangs off globals until exit */
+	/* The slots hang off globals until exit. */
 	return 0;
 }

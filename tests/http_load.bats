@@ -288,6 +288,32 @@ fails_as() {
 	awk -v c="$cpu" 'BEGIN { exit !(c < 0.8) }'
 }
 
+# -rate can have as many fetches in flight as there are descriptors, but
+# needs slots only for those it has: a high descriptor limit must not cost
+# ~380 bytes a descriptor up front (and a walk over them every tick).
+# rate_rss LIMIT: http_load -rate 100's RSS in KiB under ulimit -n LIMIT.
+rate_rss() {
+	bash -c 'ulimit -n "$0" && exec "$@" >/dev/null' "$1" "$HTTP_LOAD" -rate 100 -seconds 2 "$URLS" &
+	local pid=$!
+	sleep 1
+	ps -o rss= -p "$pid" | tr -d ' '
+	wait "$pid"
+}
+
+@test "-rate sizes its slots by what is in flight, not by the descriptor limit" {
+	local high small big
+	high=$(ulimit -Hn)
+	[ "$high" = unlimited ] && high=1000000
+	bash -c 'ulimit -n 1000000' 2>/dev/null && high=1000000
+	[ "$high" -ge 10000 ] || skip "the hard descriptor limit ($high) is too low to tell"
+	serve
+	small=$(rate_rss 256)
+	big=$(rate_rss "$high")
+	echo "http_load -rate 100: RSS $small KiB under ulimit -n 256, $big KiB under $high"
+	# 380 bytes a slot would be 3.7 MB at 10,000 descriptors.
+	[ $((big - small)) -lt 1500 ]
+}
+
 @test "-version and -help" {
 	run "$HTTP_LOAD" -version
 	[ "$status" -eq 0 ] && [[ "$output" == "http_load "* ]]

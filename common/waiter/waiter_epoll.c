@@ -74,7 +74,8 @@ static int wait_ns(int epfd, struct epoll_event *ready, int max, int64_t timeout
 	if (n >= 0 || errno != ENOSYS)
 		return n;
 #endif
-	return epoll_wait(epfd, ready, max, timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
+	return epoll_wait(epfd, ready, max,
+			  timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
 }
 
 int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)
