@@ -195,8 +195,9 @@ static void apply(struct server_ring *sr, struct uring_conn *uc, enum conn_want 
 		return;
 	}
 	if (uc->in_flight == OP_NONE && want == CONN_WANT_READ) {
-		char *unused;
-		size_t room = conn_input_room(c, &unused);
+		/* Asked without taking a buffer: an idle connection holds
+		 * none while its recv waits (conn.h). */
+		size_t room = conn_receive_limit(c);
 
 		if (room == 0) {
 			apply(sr, uc, CONN_DONE);

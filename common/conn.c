@@ -348,24 +348,36 @@ static bool input_arrived(struct conn *c, size_t n)
 	return true;
 }
 
+/* An idle connection holds no buffer, and a read that finds nothing must
+ * not give it one: 08_nonblocking tries every socket, 09_sigio each new one
+ * once, and most find EAGAIN. The first read after idling lands here, and
+ * the connection takes a buffer only for bytes that came. */
+static _Thread_local char first_read[HTTP_MAX_HEAD];
+
 static bool read_input(struct conn *c)
 {
+	bool idle = c->buf == NULL;
 	size_t room;
 	ssize_t n;
 
 	if (!c->can_read)
 		return false; /* always, in completion mode: the loop reads */
-	room = input_room(c);
+	room = idle ? sizeof(first_read) : input_room(c);
 	if (room == 0)
 		return true;
 	if (c->mode == CONN_BLOCKING)
 		bound_blocking_io(c);
-	n = read(c->fd, c->buf + c->in_end, room);
+	n = read(c->fd, idle ? first_read : c->buf + c->in_end, room);
 	if (n < 0)
 		return read_failed(c, errno);
 	c->interrupted = false;
 	if (c->mode == CONN_LEVEL && n > 0)
 		c->can_read = false;
+	if (idle && n > 0 && c->state != CONN_LINGER) {
+		if (input_room(c) == 0)
+			return true; /* no memory: ended */
+		memcpy(c->buf + c->in_end, first_read, (size_t)n);
+	}
 	return input_arrived(c, (size_t)n);
 }
 
@@ -600,29 +612,30 @@ struct conn *conn_next_expired(struct timer_heap *heap, uint64_t now)
 	return NULL;
 }
 
-size_t conn_input_room(struct conn *c, char **at)
+size_t conn_receive_limit(struct conn *c)
 {
-	size_t room = c->state == CONN_CLOSED ? 0 : input_room(c);
-
-	*at = room > 0 ? c->buf + c->in_end : NULL;
-	return room;
+	if (c->state == CONN_CLOSED)
+		return 0;
+	/* Idle, or draining: all of the input area, and no buffer yet. */
+	if (c->buf == NULL || c->state == CONN_LINGER)
+		return HTTP_MAX_HEAD;
+	return input_room(c); /* 0: full, and ended */
 }
 
 enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n)
 {
-	char *at;
-
 	if (n < 0) {
 		/* -ECONNRESET and friends: this client is gone. */
 		close_for(c, STAT_ERRORS);
-	} else if (n > 0 && conn_input_room(c, &at) < (size_t)n) {
-		/* The loop asked for at most the room it was given. With none
-		 * left, conn_input_room has already ended (and counted) it. */
+	} else if (n == 0 || c->state == CONN_LINGER) {
+		input_arrived(c, (size_t)n); /* the end, or bytes that are dropped */
+	} else if (input_room(c) < (size_t)n) {
+		/* The loop asked for at most the limit it was given. With no
+		 * room at all, input_room has already ended (and counted) it. */
 		if (c->state != CONN_CLOSED)
 			close_for(c, STAT_ERRORS);
 	} else {
-		if (n > 0)
-			memcpy(at, data, (size_t)n);
+		memcpy(c->buf + c->in_end, data, (size_t)n);
 		input_arrived(c, (size_t)n);
 	}
 	return conn_on_event(c, 0);

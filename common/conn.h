@@ -113,10 +113,12 @@ enum conn_want conn_on_event(struct conn *c, unsigned events);
  * One operation at a time: a recv is submitted when it wants CONN_WANT_READ,
  * a send when it wants CONN_WANT_WRITE.
  */
-/* Room for the next input: up to the returned count of bytes at *at.
- * 0 if it can take none (it then wants CONN_DONE). */
-size_t conn_input_room(struct conn *c, char **at);
-/* A recv finished: n bytes (at most the room given) at data, which the
+/* How many bytes the next recv may bring, without taking a buffer for
+ * them: an idle connection holds none, and a recv waiting on it names none
+ * (10_io_uring's provided-buffer ring). 0 if it can take none (it then
+ * wants CONN_DONE). */
+size_t conn_receive_limit(struct conn *c);
+/* A recv finished: n bytes (at most the limit given) at data, which the
  * connection copies, or 0 (the client closed), or -errno. */
 enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n);
 /* What to send now, as at most two iovecs (the head, then a /bytes
