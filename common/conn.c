@@ -83,17 +83,25 @@ static void close_for(struct conn *c, enum stat_counter why)
 
 /* RFC 9112 section 9.6: closing a socket with unread input makes the kernel
  * send RST, and the RST throws away what of the answer is still in our send
- * buffer or not yet read by the client. Unread input is not only what sits
- * in our buffer: more can be in the kernel's receive queue, or on its way
- * (a client that keeps sending, a pipelined request behind the last
- * answer), and no look at the queue now can rule out what arrives next.
- * So every close after an answer lingers: half-close, so the client reads
+ * buffer or not yet delivered. Unread input is not only what sits in our
+ * buffer: more can be in the kernel's receive queue, or on its way (a
+ * client that keeps sending, a pipelined request behind the last answer).
+ * So a close after an answer lingers -- half-close, so the client reads
  * the whole answer and then our FIN, and drain until it closes too, the
- * allowance is used up, or CONN_LINGER_MS passes (nginx's lingering close,
- * as with "lingering_close always"). A client that reads its answer and
- * closes costs one more read. */
+ * allowance is used up, or CONN_LINGER_MS passes (nginx's lingering close)
+ * -- unless the kernel says a plain close is as safe: nothing unread, and
+ * every byte of the answer acknowledged, so that not even a RST a late
+ * client byte brings can destroy any of it (net_close_is_clean). On
+ * loopback a short answer usually is; that spares a wake-up and a read
+ * per connection. The completion model always lingers: the drain is one
+ * more recv in its ring, where two ioctls would be system calls of their
+ * own. */
 static void start_closing(struct conn *c)
 {
+	if (c->mode != CONN_COMPLETION && net_close_is_clean(c->fd)) {
+		c->state = CONN_CLOSED;
+		return;
+	}
 	shutdown(c->fd, SHUT_WR);
 	c->state = CONN_LINGER;
 	c->in_start = c->in_end = 0;

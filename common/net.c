@@ -15,10 +15,14 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/sockios.h> /* SIOCOUTQ */
+#endif
 
 #include "log.h"
 #include "stats.h"
@@ -265,6 +269,19 @@ static void tune_connection(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
 #else
 	(void)fd;
+#endif
+}
+
+bool net_close_is_clean(int fd)
+{
+#ifdef SIOCOUTQ
+	int unread = 0, unacknowledged = 0;
+
+	return ioctl(fd, FIONREAD, &unread) == 0 && unread == 0 &&
+	       ioctl(fd, SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0;
+#else
+	(void)fd;
+	return false;
 #endif
 }
 

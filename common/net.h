@@ -43,6 +43,12 @@ int net_set_nonblocking(int fd);
 int net_set_cloexec(int fd);
 /* Turn Nagle's algorithm off (see conn.c for when that matters). */
 void net_set_nodelay(int fd);
+/* Whether close() now is as good as a lingering close: nothing unread in
+ * the kernel's receive queue (close() would send RST) and every byte sent
+ * acknowledged by the peer (so a RST that a late byte from the client
+ * brings cannot destroy any of it). False where the system cannot say
+ * (only Linux has SIOCOUTQ): the caller then lingers. */
+bool net_close_is_clean(int fd);
 /* SO_RCVTIMEO and SO_SNDTIMEO: how blocking models time out idle clients. */
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms);
 
