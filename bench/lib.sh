@@ -71,9 +71,10 @@ median() {
 # start_nginx DIR: nginx with one worker (pinned like our servers), access
 # log off, answering GET / with the same 14-byte body as our models. Sets
 # PORT and SERVER_PID (the master; -TERM stops both). Returns 1 if it does
-# not answer.
+# not answer. NGINX_PREFIX: a command to run it under (bench/run: perf).
 start_nginx() {
 	local dir=$1 i
+	[ -n "${NGINX_PREFIX+set}" ] || NGINX_PREFIX=()
 	PORT=$((20000 + RANDOM % 20000))
 	cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
@@ -90,7 +91,7 @@ http {
 	}
 }
 CONF
-	"${PIN_SERVER[@]}" nginx -c "$dir/nginx.conf" -p "$dir" 2>/dev/null &
+	"${NGINX_PREFIX[@]}" "${PIN_SERVER[@]}" nginx -c "$dir/nginx.conf" -p "$dir" 2>/dev/null &
 	SERVER_PID=$!
 	for i in $(seq 100); do
 		curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/" && return 0

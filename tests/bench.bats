@@ -1,8 +1,22 @@
 #!/usr/bin/env bats
-# bench.bats - bench/run end to end on one point: CSV, env.txt, chart.
-# (No timing assertions: benchmarks are not tests.)
+# bench.bats - bench/run end to end on one point: CSV, env.txt, chart;
+# bench/report and bench/compare on runs made up here, whose figures are
+# known. (No timing assertions: benchmarks are not tests.)
 
 load helpers
+
+CSV_HEADER="model,scenario,concurrency,repeat,started_at,requests_per_sec,bytes_per_sec,p50_ms,p90_ms,p99_ms,errors,failed,timeouts,unfinished,server_cpu_s,server_us_per_request,syscalls_per_request,ctx_switches_per_request,wakeups_per_request,steal_pct,server_peak_rss_kb,loadgen_cpu_s,note"
+
+# row_value ROW NAME...: the named columns of line ROW of $out/results.csv.
+row_value() {
+	awk -F, -v row="$1" -v names="${*:2}" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
+		NR == row { n = split(names, w, " "); for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " " : ""), $(col[w[i]]); print "" }' "$out/results.csv"
+}
+
+# perf_counts_here: can perf count the server's tracepoints on this machine?
+perf_counts_here() {
+	command -v perf >/dev/null && perf stat -x, -e raw_syscalls:sys_enter true 2>&1 >/dev/null | grep -q raw_syscalls
+}
 
 @test "bench/run: one model, one scenario, one point, one second" {
 	require_model 06_epoll
@@ -11,14 +25,15 @@ load helpers
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"[  1/1] keepalive 06_epoll"* ]] # progress line
-	[[ "$output" == *"Summary (results in $out)"* ]]
-	[ "$(head -1 "$out/results.csv")" = \
-	  "model,scenario,concurrency,repeat,requests_per_sec,bytes_per_sec,p50_ms,p90_ms,p99_ms,errors,failed,timeouts,unfinished,server_cpu_s,server_us_per_request,server_peak_rss_kb,loadgen_cpu_s,note" ]
+	[[ "$output" == *"Summary of $out: median of the repeats"* ]]
+	[ "$(head -1 "$out/results.csv")" = "$CSV_HEADER" ]
 	[ "$(wc -l <"$out/results.csv")" -eq 2 ]
-	# the row: this model and point, a positive rate, no errors or failures,
-	# server CPU per request measured
-	awk -F, 'NR == 2 { exit !($1 == "06_epoll" && $2 == "keepalive" && $3 == 10 && $5 > 0 && $10 == 0 && $11 == 0 && $15 > 0) }' "$out/results.csv"
-	for key in date kernel cpu compiler "fd limits" somaxconn tcp_tw_reuse ip_local_port_range pinning git; do
+	# the row: this model and point, when it started, a positive rate, no
+	# errors or failures, server CPU per request measured
+	[ "$(row_value 2 model scenario concurrency errors failed)" = "06_epoll keepalive 10 0 0" ]
+	awk -v r="$(row_value 2 requests_per_sec)" -v c="$(row_value 2 server_us_per_request)" 'BEGIN { exit !(r > 0 && c > 0) }'
+	[ "$(row_value 2 started_at)" -ge "$(($(date +%s) - 600))" ]
+	for key in date kernel cpu compiler "fd limits" somaxconn tcp_tw_reuse ip_local_port_range pinning repeats "kernel counts" git; do
 		grep -q "^$key: " "$out/env.txt"
 	done
 	if command -v gnuplot >/dev/null; then
@@ -36,9 +51,11 @@ load helpers
 	run bench/run --models 04_select --scenario idle --concurrency 1100 --seconds 1 --repeat 1 --out "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	awk -F, 'NR == 2 { exit !($1 == "04_select" && $3 == 1100 && $11 > 0 && $10 >= $11 && $18 ~ /% failed/) }' "$out/results.csv"
+	read -r model c errors failed rate note < <(row_value 2 model concurrency errors failed requests_per_sec note)
+	[ "$model $c" = "04_select 1100" ] && [ "$failed" -gt 0 ] && [ "$errors" -ge "$failed" ]
+	[[ $note == *"% failed"* ]]
 	# nothing served: at most the odd request that slipped in under 1%
-	awk -F, 'NR == 2 { exit !($5 * 1 < 0.01 * $11) }' "$out/results.csv"
+	awk -v r="$rate" -v f="$failed" 'BEGIN { exit !(r * 1 < 0.01 * f) }'
 	[[ "$output" == *"04_select"*"!"* ]] # flagged in the summary table
 }
 
@@ -49,6 +66,10 @@ load helpers
 	[ "$status" -eq 1 ] && [[ "$output" == *"usage: bench/run"* ]]
 	run bench/run --help
 	[ "$status" -eq 0 ] && [[ "$output" == *"--concurrency LIST"* ]]
+	# every scenario of the table, with its lesson
+	[[ "$output" == *"  idle       001: select and poll pay"* ]]
+	run bench/run --repeat 0 --models 06_epoll --out "$BATS_TEST_TMPDIR/x"
+	[ "$status" -eq 1 ]
 }
 
 @test "bench/queue.sh: each queue design hands over every message in order, with a rate and latencies" {
@@ -68,6 +89,113 @@ load helpers
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# a row per queue, a positive rate and no failures
-	[ "$(awk -F, '$2 == "cores" && $1 ~ /^11_pool\/(mutex|batch|ring)$/ && $5 > 0 && $11 == 0' "$out/results.csv" | wc -l)" -eq 3 ]
+	[ "$(awk -F, '$2 == "cores" && $1 ~ /^11_pool\/(mutex|batch|ring)$/ && $6 > 0 && $12 == 0' "$out/results.csv" | wc -l)" -eq 3 ]
 	if command -v gnuplot >/dev/null; then [ -s "$out/cores.png" ]; fi
+}
+
+@test "bench/run: the models of a point run back to back, in an order that rotates from repeat to repeat" {
+	require_model 05_poll 06_epoll
+	local out="$BATS_TEST_TMPDIR/bench"
+	run bench/run --models 05_poll,06_epoll --scenario keepalive --concurrency 2 --seconds 1 --repeat 3 --no-perf --out "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# rows in the order they ran: repeat 1 05 06, repeat 2 06 05, repeat 3 05 06
+	[ "$(awk -F, 'NR > 1 { printf "%s/%s ", $4, $1 }' "$out/results.csv")" = \
+	  "1/05_poll 1/06_epoll 2/06_epoll 2/05_poll 3/05_poll 3/06_epoll " ]
+	# each row says when it started, in that order
+	sort -n -c < <(awk -F, 'NR > 1 { print $5 }' "$out/results.csv")
+	# --no-perf: no counts, and env.txt says why (never a guessed number)
+	[ -z "$(awk -F, 'NR > 1 && ($17 != "" || $18 != "")' "$out/results.csv")" ]
+	grep -q '^kernel counts: none: off (--no-perf)' "$out/env.txt"
+	[[ "$output" == *"noise: "*" of 2 points noisy; steal over the run: "* ]]
+}
+
+@test "bench/run: the kernel's counts of the server's system calls and context switches, per request" {
+	require_model 06_epoll 03_thread
+	perf_counts_here || skip "perf cannot count tracepoints here (Debian: apt-get install -y linux-perf)"
+	local out="$BATS_TEST_TMPDIR/bench"
+	run bench/run --models 06_epoll,03_thread --scenario keepalive --concurrency 2 --seconds 1 --repeat 1 --out "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^kernel counts: perf ' "$out/env.txt"
+	grep -q "^perf's cost: " "$out/env.txt"
+	# A keep-alive request costs a read and a write at least; 06_epoll adds
+	# an epoll_wait now and then, and a thread per connection sleeps in
+	# read(): about a context switch per request, where the loop has few.
+	for row in 2 3; do
+		read -r model sys ctx < <(row_value "$row" model syscalls_per_request ctx_switches_per_request)
+		echo "$model: $sys system calls, $ctx context switches per request"
+		awk -v s="$sys" 'BEGIN { exit !(s >= 2 && s < 4) }'
+		case $model in
+		03_thread) awk -v c="$ctx" 'BEGIN { exit !(c >= 0.5) }' ;;
+		06_epoll) awk -v c="$ctx" 'BEGIN { exit !(c < 0.5) }' ;;
+		esac
+	done
+	[[ "$output" == *"keepalive: server system calls per good response (perf)"* ]]
+}
+
+# made_up_run DIR: a results.csv with known figures: 06_epoll and 05_poll at
+# C=10, three repeats each, 05_poll's CPU per request spread 40% (noisy), a
+# third model 03_thread twice 06_epoll's cost.
+made_up_run() {
+	mkdir -p "$1"
+	{
+		echo "$CSV_HEADER"
+		local r
+		for r in 1 2 3; do
+			echo "06_epoll,keepalive,10,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.10,0.010,,0.2,2000,0.9,"
+			echo "05_poll,keepalive,10,$r,1000$r,48000,700000,0.1,0.2,0.3,0,0,0,0,0.5,$((9 + 2 * r)).0,2.20,0.010,,0.2,2000,0.9,"
+			echo "03_thread,keepalive,10,$r,1000$r,30000,700000,0.1,0.2,0.3,0,0,0,0,0.5,20.0,2.00,1.000,,0.2,2000,0.9,"
+		done
+	} >"$1/results.csv"
+	echo "pinning: made up" >"$1/env.txt"
+}
+
+@test "bench/report: renders a run from its results.csv alone, and flags a point whose repeats spread" {
+	local out="$BATS_TEST_TMPDIR/made"
+	made_up_run "$out"
+	run bench/report "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# medians: 06_epoll 10.0 us, 05_poll 13.0 (11, 13, 15: a 46% spread), 03_thread 20.0
+	grep -q -x -E '06_epoll +10\.0' <<<"$output"
+	grep -q -x -E '05_poll +13\.0~' <<<"$output"
+	grep -q -x -E '03_thread +2\.00' <<<"$output" # relative to 06_epoll
+	[[ "$output" == *"server system calls per good response (perf)"* ]]
+	[[ "${lines[-1]}" == "noise: 1 of 3 points noisy; steal over the run: 0.2%" ]]
+	# An earlier run, in the CSV of its day, renders too.
+	run bench/report bench/results/2026-11-28-vm
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"keepalive: good responses per second"* ]]
+	[[ "${lines[-1]}" == "noise: "*" points noisy; steal over the run: not recorded" ]]
+}
+
+@test "bench/compare: ratios per point, a change told from noise, and the repeatability checks" {
+	local a="$BATS_TEST_TMPDIR/a" b="$BATS_TEST_TMPDIR/b"
+	made_up_run "$a"
+	made_up_run "$b"
+	run bench/compare "$a" "$b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"keepalive  06_epoll           10      1.00     1.00     1.00     1.00"* ]]
+	[[ "$output" == *"CPU per request relative to 06_epoll within 15%: 1 of 1"* ]]
+	[[ "$output" == *"system calls per request within 5%: 2 of 2"* ]]
+	[[ "$output" == *"the same one ahead: 1 of 1"* ]]
+	# B: 03_thread costs 3x 06_epoll instead of 2x, 06_epoll makes 10% more
+	# system calls, and 03_thread is now cheaper than... no: still dearer.
+	sed -i 's/^03_thread,\(.*\),20.0,2.00,/03_thread,\1,30.0,2.00,/; s/^06_epoll,\(.*\),10.0,2.10,/06_epoll,\1,10.0,2.31,/' "$b/results.csv"
+	run bench/compare "$a" "$b"
+	echo "$output"
+	[[ "$output" == *"keepalive  03_thread          10      1.00    1.50*     1.00     1.00"* ]]
+	[[ "$output" == *"keepalive  06_epoll           10      1.00     1.00    1.10*     1.00"* ]]
+	[[ "$output" == *"CPU per request relative to 06_epoll within 15%: 0 of 1"* ]]
+	[[ "$output" == *"system calls per request within 5%: 1 of 2"* ]]
+	[[ "$output" == *"the same one ahead: 1 of 1"* ]]
+	# ...and where the order turns around, it says so.
+	sed -i 's/^03_thread,\(.*\),30.0,2.00,/03_thread,\1,5.0,2.00,/' "$b/results.csv"
+	run bench/compare "$a" "$b"
+	[[ "$output" == *"the same one ahead: 0 of 1"* ]]
+	[[ "$output" == *"keepalive C=10: 03_thread 20.0 vs 06_epoll 10.0 us in A, 5.0 vs 10.0 in B"* ]]
+	run bench/compare "$a"
+	[ "$status" -eq 1 ]
 }
