@@ -61,7 +61,9 @@ int main(int argc, char **argv)
 	 * child that exits stays a zombie. */
 	on_child.sa_handler = leave_zombies ? SIG_DFL : reap_children;
 	sigemptyset(&on_child.sa_mask);
-	/* No SA_RESTART: accept() returns EINTR, which net_accept() retries. */
+	/* No SA_RESTART: the parent waits for a client in poll() (net_accept,
+	 * with the wake-up pipe), which returns EINTR for each child reaped;
+	 * net_accept looks at the stop flag and waits again. */
 	on_child.sa_flags = SA_NOCLDSTOP;
 	if (sigaction(SIGCHLD, &on_child, NULL) < 0)
 		err(1, "sigaction SIGCHLD");

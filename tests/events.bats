@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# events.bats - what a single-threaded event loop must get right. tests/run
-# runs this file once per event-driven model (04-10), with MODEL set.
+# events.bats - what an event loop must get right. tests/run runs this file
+# once per event-driven model (04-12: 11_pool's loop with its workers,
+# 12_reuseport's loops, and their -Q and -A variants under TSan), with
+# MODEL and MODEL_ARGS set.
 
 load helpers
 
