@@ -5,7 +5,7 @@
 
 load helpers
 
-CSV_HEADER="model,scenario,concurrency,repeat,started_at,requests_per_sec,bytes_per_sec,p50_ms,p90_ms,p99_ms,errors,failed,timeouts,unfinished,server_cpu_s,server_us_per_request,syscalls_per_request,ctx_switches_per_request,wakeups_per_request,steal_pct,server_peak_rss_kb,loadgen_cpu_s,note"
+CSV_HEADER="model,scenario,concurrency,repeat,started_at,requests_per_sec,bytes_per_sec,p50_ms,p90_ms,p99_ms,errors,failed,timeouts,unfinished,server_cpu_s,server_us_per_request,syscalls_per_request,ctx_switches_per_request,wakeups_per_request,steal_pct,server_peak_rss_kb,loadgen_cpu_s,loadgen_us_per_request,note"
 
 # row_value ROW NAME...: the named columns of line ROW of $out/results.csv.
 row_value() {
@@ -118,7 +118,7 @@ perf_counts_here() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -q '^kernel counts: perf ' "$out/env.txt"
-	grep -q "^perf's cost: " "$out/env.txt"
+	grep -q "^perf's cost: not measured (a run of chosen points" "$out/env.txt"
 	# A keep-alive request costs a read and a write at least; 06_epoll adds
 	# an epoll_wait now and then, and a thread per connection sleeps in
 	# read(): about a context switch per request, where the loop has few.
@@ -143,9 +143,9 @@ made_up_run() {
 		echo "$CSV_HEADER"
 		local r
 		for r in 1 2 3; do
-			echo "06_epoll,keepalive,10,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.10,0.010,,0.2,2000,0.9,"
-			echo "05_poll,keepalive,10,$r,1000$r,48000,700000,0.1,0.2,0.3,0,0,0,0,0.5,$((9 + 2 * r)).0,2.20,0.010,,0.2,2000,0.9,"
-			echo "03_thread,keepalive,10,$r,1000$r,30000,700000,0.1,0.2,0.3,0,0,0,0,0.5,20.0,2.00,1.000,,0.2,2000,0.9,"
+			echo "06_epoll,keepalive,10,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.10,0.010,,0.2,2000,0.9,18.0,"
+			echo "05_poll,keepalive,10,$r,1000$r,48000,700000,0.1,0.2,0.3,0,0,0,0,0.5,$((9 + 2 * r)).0,2.20,0.010,,0.2,2000,0.9,18.8,"
+			echo "03_thread,keepalive,10,$r,1000$r,30000,700000,0.1,0.2,0.3,0,0,0,0,0.5,20.0,2.00,1.000,,0.2,2000,0.9,30.0,"
 		done
 	} >"$1/results.csv"
 	echo "pinning: made up" >"$1/env.txt"
@@ -162,12 +162,14 @@ made_up_run() {
 	grep -q -x -E '05_poll +13\.0~' <<<"$output"
 	grep -q -x -E '03_thread +2\.00' <<<"$output" # relative to 06_epoll
 	[[ "$output" == *"server system calls per good response (perf)"* ]]
-	[[ "${lines[-1]}" == "noise: 1 of 3 points noisy; steal over the run: 0.2%" ]]
+	[[ "$output" == *$'lesson generator (article 003): '*$'\n  At 10 concurrent clients: 06_epoll 18 µs; 03_thread 30 (1.7×).\n'* ]]
+	[[ "$output" == *$'\nnoise: 1 of 3 points noisy; steal over the run: 0.2%\n'* ]]
+	[[ "${lines[-1]}" == "bench/report: $out/index.html" ]]
 	# An earlier run, in the CSV of its day, renders too.
 	run bench/report bench/results/2026-11-28-vm
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"keepalive: good responses per second"* ]]
-	[[ "${lines[-1]}" == "noise: "*" points noisy; steal over the run: not recorded" ]]
+	[[ "$output" == *$'\nnoise: '*" points noisy; steal over the run: not recorded"$'\n'* ]]
 }
 
 @test "bench/compare: ratios per point, a change told from noise, and the repeatability checks" {
@@ -179,7 +181,7 @@ made_up_run() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"keepalive  06_epoll           10      1.00     1.00     1.00     1.00"* ]]
 	[[ "$output" == *"CPU per request relative to 06_epoll within 15%: 1 of 1"* ]]
-	[[ "$output" == *"system calls per request within 5%: 2 of 2"* ]]
+	[[ "$output" == *"system calls per request within 5% ("*"): 2 of 2"* ]]
 	[[ "$output" == *"the same one ahead: 1 of 1"* ]]
 	# B: 03_thread costs 3x 06_epoll instead of 2x, 06_epoll makes 10% more
 	# system calls, and 03_thread is now cheaper than... no: still dearer.
@@ -189,7 +191,7 @@ made_up_run() {
 	[[ "$output" == *"keepalive  03_thread          10      1.00    1.50*     1.00     1.00"* ]]
 	[[ "$output" == *"keepalive  06_epoll           10      1.00     1.00    1.10*     1.00"* ]]
 	[[ "$output" == *"CPU per request relative to 06_epoll within 15%: 0 of 1"* ]]
-	[[ "$output" == *"system calls per request within 5%: 1 of 2"* ]]
+	[[ "$output" == *"system calls per request within 5% ("*"): 1 of 2"* ]]
 	[[ "$output" == *"the same one ahead: 1 of 1"* ]]
 	# ...and where the order turns around, it says so.
 	sed -i 's/^03_thread,\(.*\),30.0,2.00,/03_thread,\1,5.0,2.00,/' "$b/results.csv"
@@ -198,4 +200,74 @@ made_up_run() {
 	[[ "$output" == *"keepalive C=10: 03_thread 20.0 vs 06_epoll 10.0 us in A, 5.0 vs 10.0 in B"* ]]
 	run bench/compare "$a"
 	[ "$status" -eq 1 ]
+}
+
+# chromium_bin: Debian's chromium, or another Chromium the machine has.
+chromium_bin() {
+	local c
+	for c in chromium chromium-browser google-chrome; do
+		command -v "$c" && return 0
+	done
+	return 1
+}
+
+# headless URL ARGS...: Chromium without a sandbox (root) or a profile,
+# and without its background connections (the machine has no network).
+headless() {
+	local url=$1
+	shift
+	timeout 60 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$BATS_TEST_TMPDIR/profile" "$@" "$url"
+}
+
+@test "bench/report: index.html in a real browser: every image and link resolves, nothing from the network, not blank" {
+	local out="$BATS_TEST_TMPDIR/made"
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed: no charts to show"
+	BROWSER=$(chromium_bin) || skip "no headless Chromium here (Debian: apt-get install -y chromium)"
+	made_up_run "$out"
+	run bench/report "$out"
+	[ "$status" -eq 0 ]
+	[ -s "$out/index.html" ]
+	[[ "$output" == *"bench/report: $out/index.html"* ]]
+	# A page beside it looks at it from inside the browser: every image
+	# loaded and has a size, every link is to a file that exists, and every
+	# resource the page fetched came from a file.
+	cat >"$out/check.html" <<'HTML'
+<!DOCTYPE html><html><body><pre id="result">pending</pre>
+<iframe id="page" src="index.html" width="1000" height="800"></iframe>
+<script>
+document.getElementById('page').onload = function () {
+	var doc = this.contentDocument, win = this.contentWindow, out = [];
+	var images = Array.prototype.slice.call(doc.images);
+	out.push('images ' + images.length);
+	images.forEach(function (img) {
+		if (!img.complete || img.naturalWidth === 0) out.push('broken image ' + img.getAttribute('src'));
+	});
+	var links = Array.prototype.slice.call(doc.querySelectorAll('a[href]'));
+	out.push('links ' + links.length);
+	links.forEach(function (a) {
+		if (!/^file:/.test(a.href)) { out.push('not a file: ' + a.href); return; }
+		var x = new XMLHttpRequest();
+		try { x.open('GET', a.href, false); x.send(); if (!x.responseText) out.push('empty link ' + a.href); }
+		catch (e) { out.push('broken link ' + a.href); }
+	});
+	win.performance.getEntriesByType('resource').forEach(function (r) {
+		if (!/^file:/.test(r.name)) out.push('fetched ' + r.name);
+	});
+	document.getElementById('result').textContent = out.join('\n');
+};
+</script></body></html>
+HTML
+	run headless "file://$out/check.html" --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom
+	echo "$output"
+	[[ "$output" =~ images\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 4 ]
+	[[ "$output" =~ links\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 3 ]
+	[[ "$output" != *"broken "* ]] && [[ "$output" != *"not a file"* ]]
+	[[ "$output" != *"empty link"* ]] && [[ "$output" != *"fetched "* ]]
+	# What a reader sees: a screenshot of the page itself that is not one
+	# colour (a blank page of this size compresses to a few KB).
+	run headless "file://$out/index.html" --window-size=1000,2400 --screenshot="$out/shot.png"
+	[ -s "$out/shot.png" ]
+	[ "$(wc -c <"$out/shot.png")" -gt 60000 ]
 }
