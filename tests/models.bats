@@ -47,8 +47,25 @@ hold_idle() {
 	[ "$output" = "Hello, World!" ]
 }
 
+# stops_by_itself MODEL WHEN: start MODEL (under the preload library the test
+# chose, which raises SIGTERM at WHEN); it must exit by itself within 5 s,
+# with status 0 and its summary line.
+stops_by_itself() {
+	local status=0
+	start_server "$1"
+	if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
+		echo "$1 is still running 5 s after a SIGTERM $2"
+		return 1
+	fi
+	wait "$SERVER_PID" || status=$?
+	SERVER_PID=
+	echo "$1: exit status $status"
+	[ "$status" -eq 0 ]
+	grep -q ' stopped after ' "$SERVER_LOG"
+}
+
 @test "01-03: a SIGTERM just before the blocking wait for a client stops the server at once" {
-	local model status tried=0
+	local model tried=0
 	preload raise_before_wait
 	# The library raises SIGTERM just before the server's first poll() or
 	# accept(): after it has checked that no stop was asked for, before it
@@ -58,36 +75,17 @@ hold_idle() {
 	for model in 01_blocking 02_fork 03_thread; do
 		[ -x "$BUILD/bin/$model" ] || continue # make tsan builds 03_thread alone
 		tried=$((tried + 1))
-		start_server "$model"
-		if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
-			echo "$model is still waiting for a client after a SIGTERM"
-			return 1
-		fi
-		status=0
-		wait "$SERVER_PID" || status=$?
-		SERVER_PID=
-		echo "$model: exit status $status"
-		[ "$status" -eq 0 ]
-		grep -q ' stopped after ' "$SERVER_LOG"
+		stops_by_itself "$model" "just before it waits for a client"
 	done
 	[ "$tried" -gt 0 ] || skip "none of 01-03 is built in $BUILD"
 }
 
 @test "every model: a SIGTERM during start-up (just before listen) stops it at once" {
-	local model status tried=0
+	local model tried=0
 	preload raise_before_listen
 	for model in $(cd "$BUILD/bin" && ls -- [0-9][0-9]_*); do
 		tried=$((tried + 1))
-		start_server "$model"
-		if ! wait_until 5 '! kill -0 "$SERVER_PID" 2>/dev/null'; then
-			echo "$model is still serving 5 s after a SIGTERM during start-up"
-			return 1
-		fi
-		status=0
-		wait "$SERVER_PID" || status=$?
-		SERVER_PID=
-		echo "$model: exit status $status"
-		[ "$status" -eq 0 ]
+		stops_by_itself "$model" "during start-up"
 	done
 	[ "$tried" -gt 0 ]
 }
