@@ -177,6 +177,31 @@ made_up_run() {
 	[[ "$output" == *$'\nnoise: '*" points noisy; steal over the run: not recorded"$'\n'* ]]
 }
 
+@test "bench/report: CPU time under 5 clock ticks is not divided into a figure, and one client is singular" {
+	local out="$BATS_TEST_TMPDIR/tiny" r
+	mkdir -p "$out"
+	# /delay at one client: two requests in 2 s, no tick of CPU charged
+	# (0.00 s), then 1,000 clients with 0.10 s (10 ticks) for 2,000.
+	{
+		echo "$CSV_HEADER"
+		for r in 1 2 3; do
+			echo "06_epoll,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.00,0.0,12.0,2.0,,0.1,2000,0.00,0.0,"
+			echo "03_thread,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.01,5000.0,21.0,2.0,,0.1,2000,0.00,0.0,"
+			echo "06_epoll,delay,1000,$r,1000$r,960,14,1000,1000,1000,0,0,0,0,0.10,50.0,9.8,0.3,,0.1,2000,0.1,50.0,"
+		done
+	} >"$out/results.csv"
+	echo "pinning: made up" >"$out/env.txt"
+	run bench/report "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The CPU table: at 1 client "<" (too little to divide), not 0.0 or 5000.
+	grep -q -x -E '06_epoll +-< +50\.0' <<<"$output"
+	grep -q -x -E '03_thread +-< +-' <<<"$output"
+	[[ "$output" != *"5000.0"* ]]
+	[[ "$output" == *"< under 5 clock ticks of server CPU"* ]]
+	[[ "$output" == *$'\n  At 1 concurrent client: 06_epoll 1/s; 03_thread 1 (1.0×).\n'* ]]
+}
+
 @test "bench/compare: ratios per point, a change told from noise, and the repeatability checks" {
 	local a="$BATS_TEST_TMPDIR/a" b="$BATS_TEST_TMPDIR/b"
 	made_up_run "$a"
