@@ -24,6 +24,34 @@ relative_links() {
 	[ -z "$missing" ]
 }
 
+# anchors_of FILE: the anchors GitHub makes of FILE's headings (lower case,
+# punctuation dropped, spaces to hyphens; a repeated heading gets -1, -2),
+# and any <a id="..."> in it.
+anchors_of() {
+	awk '/^```/ { fence = !fence } !fence && /^#+ / {
+			h = tolower($0); sub(/^#+ +/, "", h)
+			gsub(/[^a-z0-9 _\x80-\xff-]/, "", h); gsub(/ /, "-", h)
+			print (h in seen) ? h "-" seen[h]++ : h; if (!(h in seen)) seen[h] = 1
+		}' "$1"
+	grep -o '<a id="[^"]*"' "$1" | sed 's/<a id="//; s/"$//' || true
+}
+
+@test "every link to a heading of a Markdown file names a heading it has" {
+	local file link target anchor missing=""
+	for file in README.md docs/*.md docs/*/*.md bench/README.md fuzz/README.md [0-9][0-9]_*/README.md; do
+		[ -f "$file" ] || continue
+		while IFS= read -r link; do
+			target=${link%%#*} anchor=${link#*#}
+			[ -n "$target" ] && target="$(dirname "$file")/$target" || target=$file
+			case $target in *.md) ;; *) continue ;; esac
+			[ -f "$target" ] || continue # the test above reports it
+			anchors_of "$target" | grep -q -x -F -- "$anchor" || missing+="$file -> $link"$'\n'
+		done < <(grep -o '\]([^)]*#[^)]*)' "$file" | sed 's/^](//; s/)$//' | grep -v -E '^(https?:|mailto:)' || true)
+	done
+	echo "$missing"
+	[ -z "$missing" ]
+}
+
 @test "each model's README names the system calls its server.c makes" {
 	local dir call missing=""
 	for dir in [0-9][0-9]_*/; do
