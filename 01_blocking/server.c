@@ -10,13 +10,14 @@
 #include "conn.h"
 #include "net.h"
 #include "setup.h"
+#include "signals.h"
 
 int main(int argc, char **argv)
 {
 	struct server s;
 
 	server_start(&s, "blocking", argc, argv, false, NULL);
-	while (!net_stop_requested()) {
+	while (!signals_stop_requested()) {
 		int fd = net_accept(s.listen_fd, false);
 
 		if (fd < 0)

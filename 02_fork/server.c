@@ -22,6 +22,7 @@
 #include "log.h"
 #include "net.h"
 #include "setup.h"
+#include "signals.h"
 
 /* -Z: leave exited children unreaped, to see the zombies pile up. */
 static bool leave_zombies;
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
 	if (sigaction(SIGCHLD, &on_child, NULL) < 0)
 		err(1, "sigaction SIGCHLD");
 
-	while (!net_stop_requested()) {
+	while (!signals_stop_requested()) {
 		int fd = net_accept(s.listen_fd, false);
 		pid_t pid;
 

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "net.h"
 #include "setup.h"
+#include "signals.h"
 
 /* Plenty for conn_serve_blocking (and for ASan's larger frames); far less
  * than the 8 MiB default, which is reserved address space per thread. */
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 	    pthread_attr_setstacksize(&attr, STACK_BYTES) != 0)
 		log_warn("pthread attributes: using defaults");
 
-	while (!net_stop_requested()) {
+	while (!signals_stop_requested()) {
 		int fd = net_accept(s.listen_fd, false);
 		pthread_t thread;
 		sigset_t saved;
@@ -51,9 +52,9 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			continue;
 		/* Threads inherit the signal mask: keep SIGTERM for this one. */
-		net_block_stop_signals(&saved);
+		signals_block_stop(&saved);
 		rc = pthread_create(&thread, &attr, serve_client, (void *)(intptr_t)fd);
-		net_restore_signals(&saved);
+		signals_restore(&saved);
 		if (rc != 0) {
 			/* EAGAIN: out of threads or memory. This client loses. */
 			log_warn_limited(&thread_failures, "pthread_create: %s", strerror(rc));

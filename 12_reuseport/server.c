@@ -33,6 +33,7 @@
 
 #include "loop.h"
 #include "net.h"
+#include "signals.h"
 #include "stats.h"
 #include "waiter.h"
 
@@ -160,13 +161,13 @@ int main(int argc, char **argv)
 	/* The loops never take SIGTERM/SIGINT (they inherit this mask): the
 	 * main thread, waiting in pthread_join, runs the handler, whose byte
 	 * on the wake-up pipe every loop watches and none empties (net.h). */
-	net_block_stop_signals(&saved);
+	signals_block_stop(&saved);
 	for (i = 0; i < loop_count; i++) {
 		errno = pthread_create(&threads[i].thread, NULL, run_loop, &threads[i]);
 		if (errno != 0)
 			err(1, "pthread_create");
 	}
-	net_restore_signals(&saved);
+	signals_restore(&saved);
 	for (i = 0; i < loop_count; i++)
 		pthread_join(threads[i].thread, NULL);
 	for (i = 0; i < loop_count; i++) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "signals.h"
 #include "stats.h"
 
 #define CONN_BUF_SIZE (HTTP_MAX_HEAD + RESPOND_OUT_CAP)
@@ -277,7 +278,7 @@ static bool read_failed(struct conn *c, int error)
 	case EINTR:
 		/* Only blocking models see this (event loops read only what is
 		 * ready); a stop request ends the connection. */
-		if (net_stop_requested())
+		if (signals_stop_requested())
 			c->state = CONN_CLOSED;
 		c->interrupted = true;
 		return true;
@@ -471,7 +472,7 @@ static bool write_output(struct conn *c)
 	n = writev(c->fd, iov, iovcnt);
 	if (n < 0) {
 		if (errno == EINTR) {
-			if (net_stop_requested())
+			if (signals_stop_requested())
 				c->state = CONN_CLOSED;
 			c->interrupted = true;
 			return true;
@@ -689,7 +690,7 @@ void conn_serve_blocking(int fd, unsigned idle_ms)
 	 * to sleep through a /delay (that sleep is the blocking models'
 	 * lesson) or because the connection is over. */
 	while ((want = conn_on_event(&c, CONN_READABLE | CONN_WRITABLE)) != CONN_DONE) {
-		if (net_stop_requested())
+		if (signals_stop_requested())
 			break;
 		if (want == CONN_WANT_TIMER)
 			sleep_until(c.deadline_ms);

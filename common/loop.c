@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "net.h"
+#include "signals.h"
 #include "stats.h"
 
 /* Connections accepted per wake-up. Tornado's accept handler (article 004)
@@ -52,7 +53,7 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 	l->mode = mode;
 	l->idle_ms = s->idle_ms;
 	l->listen_fd = s->listen_fd;
-	l->wake_fd = net_wake_fd();
+	l->wake_fd = signals_wake_fd();
 	l->running = true;
 	if (watch(poller, l->listen_fd, 0, WATCH_READ | WATCH_LEVEL) < 0 ||
 	    watch(poller, l->wake_fd, 0, WATCH_READ | WATCH_LEVEL) < 0)
@@ -198,9 +199,9 @@ static int accept_burst(struct loop *l)
 
 static bool drain_wake_pipe(struct loop *l)
 {
-	bool drained = net_drain_wake_fd();
+	bool drained = signals_drain_wake_fd();
 
-	if (net_stop_requested())
+	if (signals_stop_requested())
 		l->running = false;
 	return drained;
 }

@@ -1,5 +1,5 @@
 /*
- * net.c - listening, accepting, signals.
+ * net.c - listening, accepting (out of descriptors too), socket options.
  */
 #include "net.h"
 
@@ -25,13 +25,9 @@
 #endif
 
 #include "log.h"
+#include "signals.h"
 #include "stats.h"
 
-/* Atomic rather than volatile sig_atomic_t: 12_reuseport's loop threads
- * read it while the handler writes it on whichever thread took the signal.
- * A lock-free atomic is safe in a signal handler (C11 7.14.1.1). */
-static atomic_bool stop_requested;
-static int wake_pipe[2] = { -1, -1 };
 /* A descriptor held back for the day accept() fails with EMFILE, and the
  * lock its shedding is done under (-1: none held now). With several
  * threads accepting (12_reuseport), the number the reserve frees can go to
@@ -321,15 +317,15 @@ static int accept_with_flags(int listen_fd, bool nonblocking)
  * on the listening socket and the pipe together closes that window. */
 static bool wait_for_client(int listen_fd)
 {
-	struct pollfd fds[2] = { { listen_fd, POLLIN, 0 }, { wake_pipe[0], POLLIN, 0 } };
+	struct pollfd fds[2] = { { listen_fd, POLLIN, 0 }, { signals_wake_fd(), POLLIN, 0 } };
 
-	while (poll(fds, wake_pipe[0] >= 0 ? 2 : 1, -1) < 0) {
+	while (poll(fds, fds[1].fd >= 0 ? 2 : 1, -1) < 0) {
 		if (errno != EINTR)
 			return true; /* let accept() itself say what is wrong */
-		if (net_stop_requested())
+		if (signals_stop_requested())
 			return false;
 	}
-	return !net_stop_requested();
+	return !signals_stop_requested();
 }
 
 int net_accept(int listen_fd, bool nonblocking)
@@ -355,7 +351,7 @@ int net_accept(int listen_fd, bool nonblocking)
 		}
 		switch (errno) {
 		case EINTR:
-			if (net_stop_requested())
+			if (signals_stop_requested())
 				return -1;
 			continue;
 		case EAGAIN:
@@ -403,99 +399,4 @@ int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) < 0)
 		return -1;
 	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
-}
-
-static void on_stop_signal(int sig)
-{
-	int saved_errno = errno;
-	ssize_t ignored;
-
-	(void)sig;
-	atomic_store(&stop_requested, true);
-	ignored = write(wake_pipe[1], "x", 1);
-	(void)ignored;
-	errno = saved_errno;
-}
-
-/* kill -USR1 PID prints the counters, as `kill -USR1` does for dd. It is
- * also how the tests raise an EINTR storm: installed without SA_RESTART, a
- * signal makes whatever system call is blocked at that moment (accept, read,
- * select, epoll_wait, nanosleep) return -1/EINTR, and every one of those
- * call sites has to carry on as if nothing happened. */
-static void on_report_signal(int sig)
-{
-	int saved_errno = errno;
-
-	(void)sig;
-	stats_write_report(STDERR_FILENO);
-	errno = saved_errno;
-}
-
-void net_signals_init(void)
-{
-	struct sigaction ignore = { 0 }, stop = { 0 }, report = { 0 };
-
-	ignore.sa_handler = SIG_IGN;
-	sigemptyset(&ignore.sa_mask);
-	if (sigaction(SIGPIPE, &ignore, NULL) < 0)
-		err(1, "sigaction SIGPIPE");
-	if (pipe(wake_pipe) < 0 || net_set_cloexec(wake_pipe[0]) < 0 ||
-	    net_set_cloexec(wake_pipe[1]) < 0 || net_set_nonblocking(wake_pipe[0]) < 0 ||
-	    net_set_nonblocking(wake_pipe[1]) < 0)
-		err(1, "wake-up pipe");
-	stop.sa_handler = on_stop_signal;
-	sigemptyset(&stop.sa_mask);
-	stop.sa_flags = 0; /* no SA_RESTART, on purpose: see net.h */
-	if (sigaction(SIGTERM, &stop, NULL) < 0 || sigaction(SIGINT, &stop, NULL) < 0)
-		err(1, "sigaction SIGTERM/SIGINT");
-	report.sa_handler = on_report_signal;
-	sigemptyset(&report.sa_mask);
-	report.sa_flags = 0; /* no SA_RESTART either */
-	if (sigaction(SIGUSR1, &report, NULL) < 0)
-		err(1, "sigaction SIGUSR1");
-}
-
-bool net_stop_requested(void)
-{
-	return atomic_load(&stop_requested);
-}
-
-int net_wake_fd(void)
-{
-	return wake_pipe[0];
-}
-
-bool net_drain_wake_fd(void)
-{
-	char buf[64];
-	bool drained = false;
-	ssize_t ignored;
-
-	/* A stop leaves the pipe readable: with several loops waiting on it
-	 * (12_reuseport) each must see it, and one that emptied it would leave
-	 * the others asleep. A stop that came while we read is put back. */
-	if (net_stop_requested())
-		return true;
-	while (read(wake_pipe[0], buf, sizeof(buf)) > 0)
-		drained = true;
-	if (net_stop_requested()) {
-		ignored = write(wake_pipe[1], "x", 1);
-		(void)ignored;
-	}
-	return drained;
-}
-
-void net_block_stop_signals(sigset_t *saved)
-{
-	sigset_t stop_signals;
-
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, saved);
-}
-
-void net_restore_signals(const sigset_t *saved)
-{
-	pthread_sigmask(SIG_SETMASK, saved, NULL);
 }

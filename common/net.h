@@ -1,11 +1,11 @@
 /*
  * net.h - socket chores every model shares: the listening socket, accepting
- * (with EMFILE handled), socket timeouts, and the signals that stop a server.
+ * (with EMFILE handled), socket options. How a server is told to stop:
+ * signals.h.
  */
 #ifndef C10K_NET_H
 #define C10K_NET_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -51,24 +51,5 @@ void net_set_nodelay(int fd);
 bool net_close_is_clean(int fd);
 /* SO_RCVTIMEO and SO_SNDTIMEO: how blocking models time out idle clients. */
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms);
-
-/* SIGPIPE ignored (a write to a reset connection returns EPIPE instead of
- * killing us); SIGTERM and SIGINT request a stop; SIGUSR1 writes the
- * counters to stderr. Handlers are installed without SA_RESTART, so a
- * blocked accept() or read() returns EINTR and the caller gets to look at
- * net_stop_requested() -- or, after SIGUSR1, simply carries on. */
-void net_signals_init(void);
-bool net_stop_requested(void);
-/* A pipe that becomes readable when a stop is requested: the self-pipe trick
- * (Tornado's "waker", article 003), so an event loop waiting in select, poll,
- * epoll_wait or kevent wakes up for a signal. */
-int net_wake_fd(void);
-/* Empty it after it was reported readable; returns whether anything was
- * there. After a stop it stays readable, for every loop watching it. */
-bool net_drain_wake_fd(void);
-/* Keep SIGTERM/SIGINT off threads we create, so they reach the thread that
- * waits in accept(). */
-void net_block_stop_signals(sigset_t *saved);
-void net_restore_signals(const sigset_t *saved);
 
 #endif

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "net.h"
 #include "respond.h"
+#include "signals.h"
 #include "stats.h"
 
 static void usage(FILE *to, const char *prog, const struct model_flags *flags)
@@ -112,7 +113,7 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	log_init(model, s->quiet);
 	stats_init(model);
 	respond_init(model);
-	net_signals_init();
+	signals_init();
 	/* A C10K server needs more descriptors than the usual soft limit of
 	 * 1024: raise it to the hard limit, as nginx's worker_rlimit_nofile
 	 * does. (For 04_select that only moves the wall to FD_SETSIZE, which
