@@ -122,7 +122,7 @@ $(QUEUE_BENCH): $(BUILD)/obj/bench/queue.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
-	      $(BUILD)/obj/common/fdlimit.o
+	      $(BUILD)/obj/common/fdlimit.o $(BUILD)/obj/common/grow.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <sys/select.h>
 
+#include "duration.h"
 #include "loop.h"
 
 struct select_set {
@@ -43,15 +44,6 @@ static int select_watch(void *poller, int fd, unsigned old, unsigned interest)
 	return 0;
 }
 
-static struct timeval *as_timeval(int ms, struct timeval *tv)
-{
-	if (ms < 0)
-		return NULL; /* wait for ever */
-	tv->tv_sec = ms / 1000;
-	tv->tv_usec = (ms % 1000) * 1000;
-	return tv;
-}
-
 int main(int argc, char **argv)
 {
 	struct select_set ss = { .max_fd = -1 };
@@ -64,16 +56,16 @@ int main(int argc, char **argv)
 	loop = loop_create(&s, CONN_LEVEL, select_watch, &ss);
 	while (loop_running(loop)) {
 		fd_set readable, writable;
-		struct timeval tv;
-		int fd, ready;
+		int fd, ready, timeout_ms = loop_timeout_ms(loop);
+		struct timeval tv = duration_timeval_ms(timeout_ms);
 
 		while (ss.max_fd >= 0 && !FD_ISSET(ss.max_fd, &ss.want_read) &&
 		       !FD_ISSET(ss.max_fd, &ss.want_write))
 			ss.max_fd--;
 		readable = ss.want_read; /* select overwrites what it is given */
 		writable = ss.want_write;
-		ready = select(ss.max_fd + 1, &readable, &writable, NULL,
-			       as_timeval(loop_timeout_ms(loop), &tv));
+		ready =
+		    select(ss.max_fd + 1, &readable, &writable, NULL, timeout_ms < 0 ? NULL : &tv);
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue; /* never restarted, even with SA_RESTART: signal(7) */

@@ -18,6 +18,7 @@
 #include <sys/event.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "loop.h"
 
 #ifndef KQUEUE_IMPLEMENTATION
@@ -98,15 +99,6 @@ static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 	return 0;
 }
 
-static struct timespec *as_timespec(int ms, struct timespec *ts)
-{
-	if (ms < 0)
-		return NULL; /* wait for ever */
-	ts->tv_sec = ms / 1000;
-	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
-	return ts;
-}
-
 int main(int argc, char **argv)
 {
 	static struct kqueue_set ks; /* 6 KiB: not on the stack */
@@ -120,9 +112,10 @@ int main(int argc, char **argv)
 		err(1, "kqueue");
 	loop = loop_create(&s, CONN_LEVEL, kqueue_watch, &ks);
 	while (loop_running(loop)) {
-		struct timespec ts;
+		int timeout_ms = loop_timeout_ms(loop);
+		struct timespec ts = duration_timespec_ms(timeout_ms);
 		int i, ready = kevent(ks.kq, ks.changes, ks.change_count, events, MAX_EVENTS,
-				      as_timespec(loop_timeout_ms(loop), &ts));
+				      timeout_ms < 0 ? NULL : &ts);
 
 		/* The changes were applied before the wait began, even if the
 		 * wait was then interrupted. */

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "duration.h"
 #include "loop.h"
 #include "pollset.h"
 
@@ -64,8 +65,7 @@ static void idle_sleep(const struct loop *loop)
 		us = (long)timeout_ms * 1000;
 	if (us <= 0)
 		return;
-	ts.tv_sec = us / 1000000;
-	ts.tv_nsec = (us % 1000000) * 1000;
+	ts = duration_timespec_us(us);
 	nanosleep(&ts, NULL); /* EINTR: a signal; the next round looks */
 }
 

@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "duration.h"
+#include "grow.h"
 #include "loop.h"
 #include "pollset.h"
 #include "stats.h"
@@ -59,14 +61,8 @@ struct sigio_set {
 
 static bool schedule_recheck(struct sigio_set *ss, int fd)
 {
-	if (ss->recheck_len == ss->recheck_cap) {
-		size_t cap = ss->recheck_cap ? ss->recheck_cap * 2 : 64;
-		int *grown = realloc(ss->recheck, cap * sizeof(*grown));
-		if (grown == NULL)
-			return false;
-		ss->recheck = grown;
-		ss->recheck_cap = cap;
-	}
+	if (!grow_array(&ss->recheck, &ss->recheck_cap, ss->recheck_len + 1, sizeof(int), 64))
+		return false;
 	ss->recheck[ss->recheck_len++] = fd;
 	return true;
 }
@@ -197,12 +193,6 @@ static void scan_everything(struct sigio_set *ss, struct loop *loop)
 	}
 }
 
-static void set_timeout(struct timespec *ts, int ms)
-{
-	ts->tv_sec = ms / 1000;
-	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
-}
-
 int main(int argc, char **argv)
 {
 	struct sigio_set ss = { .level_fds = { -1, -1 } };
@@ -238,8 +228,7 @@ int main(int argc, char **argv)
 
 			if (n > 0)
 				timeout_ms = 0;
-			if (timeout_ms >= 0)
-				set_timeout(&ts, timeout_ms);
+			ts = duration_timespec_ms(timeout_ms);
 			sig = sigtimedwait(&waited, &info, timeout_ms >= 0 ? &ts : NULL);
 			if (sig == ss.io_signal) {
 				stats_add(STAT_IO_SIGNALS, 1);

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "duration.h"
 #include "log.h"
 #include "net.h"
 #include "setup.h"
@@ -334,12 +335,10 @@ static void run(struct server_ring *sr)
 {
 	while (sr->running) {
 		struct io_uring_cqe *cqe;
-		struct __kernel_timespec ts;
 		unsigned head, seen = 0;
 		int wait_ms = timer_wait_ms(&sr->timers), rc;
-
-		ts.tv_sec = wait_ms / 1000;
-		ts.tv_nsec = (long long)(wait_ms % 1000) * 1000000;
+		struct timespec wait = duration_timespec_ms(wait_ms);
+		struct __kernel_timespec ts = { .tv_sec = wait.tv_sec, .tv_nsec = wait.tv_nsec };
 		/* The turn's one system call: submit, and wait for at least one
 		 * completion or the deadline. */
 		rc = io_uring_submit_and_wait_timeout(&sr->ring, &cqe, 1, wait_ms >= 0 ? &ts : NULL,

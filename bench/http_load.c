@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "fdlimit.h"
+#include "grow.h"
 #include "histogram.h"
 #include "waiter.h"
 
@@ -491,7 +492,7 @@ static void read_url_file(void)
 {
 	FILE *f = fopen(opt.url_file, "r");
 	char line[8192];
-	int cap = 0;
+	size_t url_cap = 0;
 
 	if (f == NULL) {
 		perror(opt.url_file);
@@ -508,11 +509,8 @@ static void read_url_file(void)
 			start++;
 		if (*start == '\0' || *start == '#')
 			continue;
-		if (url_count == cap) {
-			cap = cap ? cap * 2 : 16;
-			urls = checked_realloc(urls, (size_t)cap * sizeof(*urls));
-		}
-		memset(&urls[url_count], 0, sizeof(urls[0]));
+		if (!grow_array(&urls, &url_cap, (size_t)url_count + 1, sizeof(*urls), 16))
+			die("%s", "out of memory");
 		parse_url(&urls[url_count++], start);
 	}
 	fclose(f);

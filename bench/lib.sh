@@ -4,6 +4,8 @@
 
 # shellcheck source=bench/csv.sh
 . bench/csv.sh
+# shellcheck source=bench/cpu.sh
+. bench/cpu.sh
 
 # PIN_SERVER / PIN_LOAD: command prefixes putting the server on CPU 0 and the
 # load generator on CPU 1, where taskset exists and there are two CPUs.
@@ -58,10 +60,6 @@ stat_value() {
 	curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'
 }
 
-# cpu_ms PID: the process's user + system CPU time so far, in ms (Linux /proc).
-cpu_ms() {
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
-}
 
 # median: the middle of the numbers on stdin, one per line.
 median() {

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "duration.h"
+#include "grow.h"
 #include "net.h"
 #include "signals.h"
 #include "stats.h"
@@ -580,20 +582,7 @@ enum conn_want conn_on_handled(struct conn *c)
 
 bool conn_table_reserve(struct conn_table *t, int fd)
 {
-	size_t len = t->len;
-	struct conn **grown;
-
-	if ((size_t)fd < len)
-		return true;
-	while (len <= (size_t)fd)
-		len = len ? len * 2 : 1024;
-	grown = realloc(t->by_fd, len * sizeof(*grown));
-	if (grown == NULL)
-		return false;
-	memset(grown + t->len, 0, (len - t->len) * sizeof(*grown));
-	t->by_fd = grown;
-	t->len = len;
-	return true;
+	return grow_array(&t->by_fd, &t->len, (size_t)fd + 1, sizeof(*t->by_fd), 1024);
 }
 
 int conn_track_deadline(struct conn *c, struct timer_heap *heap)
@@ -675,8 +664,7 @@ static void sleep_until(uint64_t deadline_ms)
 
 	if (now >= deadline_ms)
 		return;
-	ts.tv_sec = (time_t)((deadline_ms - now) / 1000);
-	ts.tv_nsec = (long)((deadline_ms - now) % 1000) * 1000000L;
+	ts = duration_timespec_ms((int64_t)(deadline_ms - now));
 	nanosleep(&ts, NULL); /* EINTR: the caller looks at the clock again */
 }
 

@@ -24,6 +24,7 @@
 #include <linux/sockios.h> /* SIOCOUTQ */
 #endif
 
+#include "duration.h"
 #include "log.h"
 #include "signals.h"
 #include "stats.h"
@@ -393,8 +394,7 @@ void net_drop_emfile_defence(void)
 
 int net_set_timeouts(int fd, unsigned rcv_ms, unsigned snd_ms)
 {
-	struct timeval rcv = { (time_t)(rcv_ms / 1000), (suseconds_t)(rcv_ms % 1000) * 1000 };
-	struct timeval snd = { (time_t)(snd_ms / 1000), (suseconds_t)(snd_ms % 1000) * 1000 };
+	struct timeval rcv = duration_timeval_ms(rcv_ms), snd = duration_timeval_ms(snd_ms);
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) < 0)
 		return -1;

@@ -6,27 +6,13 @@
 #include <stdlib.h>
 
 #include "conn.h"
+#include "grow.h"
 #include "loop.h"
 
 static bool grow(struct poll_set *ps, int fd)
 {
-	if (ps->len == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 256;
-		struct pollfd *fds = realloc(ps->fds, cap * sizeof(*fds));
-		if (fds == NULL)
-			return false;
-		ps->fds = fds;
-		ps->cap = cap;
-	}
-	if ((size_t)fd >= ps->slot_cap) {
-		size_t cap = ((size_t)fd + 1) * 2;
-		size_t *slot_of = realloc(ps->slot_of, cap * sizeof(*slot_of));
-		if (slot_of == NULL)
-			return false;
-		ps->slot_of = slot_of;
-		ps->slot_cap = cap;
-	}
-	return true;
+	return grow_array(&ps->fds, &ps->cap, ps->len + 1, sizeof(*ps->fds), 256) &&
+	       grow_array(&ps->slot_of, &ps->slot_cap, (size_t)fd + 1, sizeof(*ps->slot_of), 256);
 }
 
 int poll_set_watch(void *poll_set, int fd, unsigned old, unsigned interest)

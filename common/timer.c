@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "grow.h"
+
 uint64_t timer_now_ms(void)
 {
 	struct timespec ts;
@@ -67,14 +69,8 @@ int timer_schedule(struct timer_heap *h, struct timer *t, uint64_t when_ms)
 			sift_down(h, t->slot - 1);
 		return 0;
 	}
-	if (h->len == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		struct timer **items = realloc(h->items, cap * sizeof(*items));
-		if (items == NULL)
-			return -1;
-		h->items = items;
-		h->cap = cap;
-	}
+	if (!grow_array(&h->items, &h->cap, h->len + 1, sizeof(*h->items), 64))
+		return -1;
 	t->when_ms = when_ms;
 	place(h, h->len++, t);
 	sift_up(h, h->len - 1);

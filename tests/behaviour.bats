@@ -87,7 +87,7 @@ teardown() {
 # (02_fork burns /spin in a child); empty where /proc is missing.
 server_cpu_ms() {
 	[ -r "/proc/$SERVER_PID/stat" ] || return 0
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13 + $14 + $15) * 1000 / hz) }' "/proc/$SERVER_PID/stat"
+	cpu_ms "$SERVER_PID" reaped
 }
 
 @test "GET /spin/200000 answers after burning 200 ms of CPU" {

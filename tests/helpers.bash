@@ -11,6 +11,9 @@ BACKGROUND_PIDS=()
 # csv_columns NAME...: http_load's -csv line by column name.
 # shellcheck source=bench/csv.sh
 . "${BATS_TEST_DIRNAME:-tests}/../bench/csv.sh"
+# cpu_ms PID [reaped]: CPU time so far, in milliseconds (bench/cpu.sh).
+# shellcheck source=bench/cpu.sh
+. "${BATS_TEST_DIRNAME:-tests}/../bench/cpu.sh"
 
 # start_server MODEL [ARGS...]: run build/bin/MODEL on -p 0 and wait (at most
 # 5 s) for its "MODEL listening on ADDR:PORT pid PID" line. Sets SERVER_PID,
@@ -111,15 +114,6 @@ open_fds() {
 	fi
 }
 
-# cpu_ms PID: user + system CPU time so far, in milliseconds.
-cpu_ms() {
-	if [ -r "/proc/$1/stat" ]; then
-		awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
-	else
-		# BSD/macOS ps: [[DD-]HH:]MM:SS.ss
-		ps -o time= -p "$1" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print int(s * 1000) }'
-	fi
-}
 
 # rss_kib PID: resident set size.
 rss_kib() {

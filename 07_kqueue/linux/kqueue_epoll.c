@@ -23,6 +23,8 @@
 #include <sys/event.h>
 #include <unistd.h>
 
+#include "grow.h"
+
 #define FILTER_READ 1u
 #define FILTER_WRITE 2u
 
@@ -41,34 +43,14 @@ struct kq_state {
 static struct kq_state **kqueues; /* indexed by the kqueue's descriptor */
 static size_t kqueues_len;
 
-static void *grow_zeroed(void *array, size_t *len, size_t need, size_t size)
-{
-	size_t new_len = *len ? *len : 64;
-	char *grown;
-
-	while (new_len < need)
-		new_len *= 2;
-	grown = realloc(array, new_len * size);
-	if (grown == NULL)
-		return NULL;
-	memset(grown + *len * size, 0, (new_len - *len) * size);
-	*len = new_len;
-	return grown;
-}
-
 int kqueue(void)
 {
 	int kq = epoll_create1(EPOLL_CLOEXEC);
-	struct kq_state **grown;
 
 	if (kq < 0)
 		return -1;
-	if ((size_t)kq >= kqueues_len) {
-		grown = grow_zeroed(kqueues, &kqueues_len, (size_t)kq + 1, sizeof(*kqueues));
-		if (grown == NULL)
-			goto fail;
-		kqueues = grown;
-	}
+	if (!grow_array(&kqueues, &kqueues_len, (size_t)kq + 1, sizeof(*kqueues), 64))
+		goto fail;
 	kqueues[kq] = calloc(1, sizeof(struct kq_state));
 	if (kqueues[kq] == NULL)
 		goto fail;
@@ -99,11 +81,9 @@ static int apply_change(int kq, struct kq_state *st, const struct kevent *change
 		errno = EINVAL;
 		return -1;
 	}
-	if ((size_t)fd >= st->len) {
-		reg = grow_zeroed(st->by_fd, &st->len, (size_t)fd + 1, sizeof(*st->by_fd));
-		if (reg == NULL)
-			return -1;
-		st->by_fd = reg;
+	if (!grow_array(&st->by_fd, &st->len, (size_t)fd + 1, sizeof(*st->by_fd), 64)) {
+		errno = ENOMEM;
+		return -1;
 	}
 	reg = &st->by_fd[fd];
 	before = reg->filters;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 
+#include "duration.h"
 #include "waiter.h"
 
 struct waiter {
@@ -76,8 +77,7 @@ static int wait_ns(int epfd, struct epoll_event *ready, int max, int64_t timeout
 	static bool no_pwait2;
 
 	if (timeout_ns > 0 && timeout_ns % 1000000 != 0 && !no_pwait2) {
-		struct timespec ts = { (time_t)(timeout_ns / 1000000000),
-				       (long)(timeout_ns % 1000000000) };
+		struct timespec ts = duration_timespec_ns(timeout_ns);
 		int n = epoll_pwait2(epfd, ready, max, &ts, NULL);
 
 		if (n >= 0 || errno != ENOSYS)
@@ -85,8 +85,7 @@ static int wait_ns(int epfd, struct epoll_event *ready, int max, int64_t timeout
 		no_pwait2 = true;
 	}
 #endif
-	return epoll_wait(epfd, ready, max,
-			  timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
+	return epoll_wait(epfd, ready, max, duration_ms_rounded_up(timeout_ns));
 }
 
 int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)

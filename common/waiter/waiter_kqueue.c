@@ -5,6 +5,7 @@
 #include <sys/event.h>
 #include <time.h>
 
+#include "duration.h"
 #include "waiter.h"
 
 struct waiter {
@@ -68,7 +69,7 @@ void waiter_forget(struct waiter *w, int fd)
 
 int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)
 {
-	struct timespec ts = { (time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000) };
+	struct timespec ts = duration_timespec_ns(timeout_ns);
 	int i, n;
 
 	if (max > w->ready_cap) {

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 
+#include "duration.h"
 #include "waiter.h"
 
 struct waiter {
@@ -85,8 +86,7 @@ void waiter_forget(struct waiter *w, int fd)
 
 int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t timeout_ns)
 {
-	int timeout_ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
-	int i, n = 0, ready = poll(w->by_fd, (nfds_t)w->high, timeout_ms);
+	int i, n = 0, ready = poll(w->by_fd, (nfds_t)w->high, duration_ms_rounded_up(timeout_ns));
 
 	for (i = 0; i < w->high && n < ready && n < max; i++) {
 		short e = w->by_fd[i].revents;

@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "fdlimit.h"
 
 static long now_ms(void)
@@ -55,7 +56,7 @@ static long now_ms(void)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = duration_timespec_ms(ms);
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
