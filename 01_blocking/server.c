@@ -7,7 +7,7 @@
  * it. This is "blocking I/O" from article 000 and the server article 001 starts
  * from before reaching for select.
  */
-#include "conn.h"
+#include "conn_blocking.h"
 #include "net.h"
 #include "setup.h"
 #include "signals.h"

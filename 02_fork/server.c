@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "conn_blocking.h"
 #include "log.h"
 #include "net.h"
 #include "setup.h"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "conn_blocking.h"
 #include "log.h"
 #include "net.h"
 #include "setup.h"

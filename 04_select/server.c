@@ -35,11 +35,11 @@ static int select_watch(void *poller, int fd, unsigned old, unsigned interest)
 	}
 	FD_CLR(fd, &ss->want_read);
 	FD_CLR(fd, &ss->want_write);
-	if (interest & WATCH_READ)
+	if (interest & READY_READ)
 		FD_SET(fd, &ss->want_read);
-	if (interest & WATCH_WRITE)
+	if (interest & READY_WRITE)
 		FD_SET(fd, &ss->want_write);
-	if ((interest & (WATCH_READ | WATCH_WRITE)) && fd > ss->max_fd)
+	if ((interest & (READY_READ | READY_WRITE)) && fd > ss->max_fd)
 		ss->max_fd = fd;
 	return 0;
 }
@@ -72,12 +72,11 @@ int main(int argc, char **argv)
 			err(1, "select");
 		}
 		for (fd = 0; fd <= ss.max_fd && ready > 0; fd++) {
-			unsigned events = (FD_ISSET(fd, &readable) ? CONN_READABLE : 0) |
-					  (FD_ISSET(fd, &writable) ? CONN_WRITABLE : 0);
+			unsigned events = (FD_ISSET(fd, &readable) ? READY_READ : 0) |
+					  (FD_ISSET(fd, &writable) ? READY_WRITE : 0);
 			if (events == 0)
 				continue;
-			ready -=
-			    (events & CONN_READABLE ? 1 : 0) + (events & CONN_WRITABLE ? 1 : 0);
+			ready -= (events & READY_READ ? 1 : 0) + (events & READY_WRITE ? 1 : 0);
 			loop_ready(loop, fd, events);
 		}
 		loop_expire(loop);

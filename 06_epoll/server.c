@@ -53,16 +53,16 @@ static int epoll_watch(void *poller, int fd, unsigned old, unsigned interest)
 	if (edge) {
 		/* Register once for both directions and never modify: the
 		 * connection remembers what was ready (conn.c). */
-		if (old != 0 && (interest & (WATCH_READ | WATCH_WRITE)) != 0)
+		if (old != 0 && (interest & (READY_READ | READY_WRITE)) != 0)
 			return 0;
 		ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 	} else {
 		ev.events =
-		    (interest & WATCH_READ ? EPOLLIN : 0) | (interest & WATCH_WRITE ? EPOLLOUT : 0);
+		    (interest & READY_READ ? EPOLLIN : 0) | (interest & READY_WRITE ? EPOLLOUT : 0);
 	}
 	if (old == 0)
 		return epoll_ctl(es->fd, EPOLL_CTL_ADD, fd, &ev);
-	if ((interest & (WATCH_READ | WATCH_WRITE)) == 0)
+	if ((interest & (READY_READ | READY_WRITE)) == 0)
 		return epoll_ctl(es->fd, EPOLL_CTL_DEL, fd, &ev);
 	return epoll_ctl(es->fd, EPOLL_CTL_MOD, fd, &ev);
 }
@@ -99,8 +99,8 @@ int main(int argc, char **argv)
 			uint32_t e = events[i].events;
 			loop_ready(
 			    loop, events[i].data.fd,
-			    (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR) ? CONN_READABLE : 0) |
-				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? CONN_WRITABLE : 0));
+			    (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR) ? READY_READ : 0) |
+				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? READY_WRITE : 0));
 		}
 		loop_expire(loop);
 	}

@@ -90,12 +90,12 @@ static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 	}
 	if (ks->change_count + 2 > MAX_CHANGES)
 		flush_changes(ks);
-	if ((old ^ interest) & WATCH_READ)
+	if ((old ^ interest) & READY_READ)
 		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_READ,
-		       interest & WATCH_READ ? EV_ADD : EV_DELETE, 0, 0, NULL);
-	if ((old ^ interest) & WATCH_WRITE)
+		       interest & READY_READ ? EV_ADD : EV_DELETE, 0, 0, NULL);
+	if ((old ^ interest) & READY_WRITE)
 		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_WRITE,
-		       interest & WATCH_WRITE ? EV_ADD : EV_DELETE, 0, 0, NULL);
+		       interest & READY_WRITE ? EV_ADD : EV_DELETE, 0, 0, NULL);
 	return 0;
 }
 
@@ -133,8 +133,8 @@ int main(int argc, char **argv)
 				loop_watch_failed(loop, fd, (int)events[i].data);
 			else
 				loop_ready(loop, fd,
-					   events[i].filter == EVFILT_READ ? CONN_READABLE
-									   : CONN_WRITABLE);
+					   events[i].filter == EVFILT_READ ? READY_READ
+									   : READY_WRITE);
 		}
 		while (ks.failed_count > 0) {
 			struct failed_change *f = &ks.failed[--ks.failed_count];

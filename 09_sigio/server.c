@@ -87,7 +87,7 @@ static int sigio_watch(void *poller, int fd, unsigned old, unsigned interest)
 		ss->level_fds[i] = fd;
 		ss->level_due[i] = true;
 	}
-	if (old == 0 && (interest & (WATCH_READ | WATCH_WRITE))) {
+	if (old == 0 && (interest & (READY_READ | READY_WRITE))) {
 		/* A new descriptor (or one back from a /delay). Its data may
 		 * already be here, and that state change happened before
 		 * O_ASYNC: no signal will ever say so. */
@@ -138,11 +138,11 @@ static void run_due(struct sigio_set *ss, struct loop *loop)
 	ss->recheck = NULL;
 	ss->recheck_len = ss->recheck_cap = 0;
 	for (i = 0; i < n; i++)
-		loop_ready(loop, batch[i], CONN_READABLE | CONN_WRITABLE);
+		loop_ready(loop, batch[i], READY_READ | READY_WRITE);
 	free(batch);
 	for (i = 0; i < 2; i++)
 		if (ss->level_due[i])
-			ss->level_due[i] = loop_ready(loop, ss->level_fds[i], CONN_READABLE);
+			ss->level_due[i] = loop_ready(loop, ss->level_fds[i], READY_READ);
 }
 
 /* Closed connections leave holes in the scan's set, and nothing else would

@@ -45,7 +45,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "conn.h"
+#include "conn_completion.h"
+#include "conn_set.h"
 #include "duration.h"
 #include "log.h"
 #include "net.h"
@@ -81,8 +82,7 @@ struct server_ring {
 	int listen_fd, stop_fd;
 	unsigned idle_ms;
 	bool running;
-	struct timer_heap timers;
-	struct conn_table conns; /* every open connection, for shutdown */
+	struct conn_set conns;
 };
 
 static struct log_limit accept_failures;
@@ -169,9 +169,14 @@ static void setup_buffers(struct server_ring *sr)
 
 static void finish(struct server_ring *sr, struct uring_conn *uc)
 {
-	conn_table_set(&sr->conns, uc->conn.fd, NULL);
+	conn_set_remove(&sr->conns, &uc->conn);
 	conn_close(&uc->conn);
 	free(uc);
+}
+
+static void finish_at_exit(struct conn *c, void *sr)
+{
+	finish(sr, (struct uring_conn *)c);
 }
 
 /* The one place where a connection's intent becomes a submission and a
@@ -182,7 +187,7 @@ static void apply(struct server_ring *sr, struct uring_conn *uc, enum conn_want 
 	struct io_uring_sqe *sqe;
 
 	if (want == CONN_DONE || uc->ending) {
-		timer_cancel(&sr->timers, &c->timer);
+		conn_set_drop_deadline(&sr->conns, c);
 		if (uc->in_flight == OP_NONE) {
 			finish(sr, uc);
 		} else if (!uc->ending) {
@@ -221,7 +226,7 @@ static void apply(struct server_ring *sr, struct uring_conn *uc, enum conn_want 
 		io_uring_sqe_set_data(sqe, uc);
 		uc->in_flight = OP_SEND;
 	}
-	if (conn_track_deadline(c, &sr->timers) < 0) {
+	if (conn_set_file_deadline(&sr->conns, c) < 0) {
 		stats_add(STAT_ERRORS, 1);
 		apply(sr, uc, CONN_DONE);
 	}
@@ -252,13 +257,16 @@ static void accepted(struct server_ring *sr, struct io_uring_cqe *cqe)
 			log_warn_limited(&accept_failures, "accept: %s", strerror(-cqe->res));
 		return;
 	}
-	uc = conn_table_reserve(&sr->conns, cqe->res) ? calloc(1, sizeof(*uc)) : NULL;
+	uc = calloc(1, sizeof(*uc));
 	if (uc == NULL) {
 		conn_refuse(cqe->res);
 		return;
 	}
 	conn_init(&uc->conn, cqe->res, CONN_COMPLETION, sr->idle_ms);
-	conn_table_set(&sr->conns, cqe->res, &uc->conn);
+	if (!conn_set_add(&sr->conns, &uc->conn)) {
+		free(uc);
+		return;
+	}
 	apply(sr, uc, CONN_WANT_READ);
 }
 
@@ -307,7 +315,7 @@ static void expire(struct server_ring *sr)
 	uint64_t now = timer_now_ms();
 	struct conn *c;
 
-	while ((c = conn_next_expired(&sr->timers, now)) != NULL)
+	while ((c = conn_set_next_expired(&sr->conns, now)) != NULL)
 		apply(sr, (struct uring_conn *)c, conn_on_event(c, 0));
 }
 
@@ -336,7 +344,7 @@ static void run(struct server_ring *sr)
 	while (sr->running) {
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
-		int wait_ms = timer_wait_ms(&sr->timers), rc;
+		int wait_ms = conn_set_wait_ms(&sr->conns), rc;
 		struct timespec wait = duration_timespec_ms(wait_ms);
 		struct __kernel_timespec ts = { .tv_sec = wait.tv_sec, .tv_nsec = wait.tv_nsec };
 		/* The turn's one system call: submit, and wait for at least one
@@ -371,7 +379,6 @@ int main(int argc, char **argv)
 	struct server_ring sr = { .running = true };
 	struct io_uring_params params = { 0 };
 	struct server s;
-	size_t fd;
 	int rc;
 
 	/* Before anything else: a kernel that refuses io_uring gets one line
@@ -406,12 +413,8 @@ int main(int argc, char **argv)
 	/* Tearing the ring down cancels whatever is still in flight; only
 	 * then is the memory those operations named ours to free. */
 	io_uring_queue_exit(&sr.ring);
-	for (fd = 0; fd < sr.conns.len; fd++)
-		if (sr.conns.by_fd[fd] != NULL)
-			finish(&sr, (struct uring_conn *)sr.conns.by_fd[fd]);
-	free(sr.conns.by_fd);
+	conn_set_destroy(&sr.conns, finish_at_exit, &sr);
 	close(sr.stop_fd);
-	timer_heap_free(&sr.timers);
 	free(sr.bufs);
 	munmap(sr.buf_memory, (size_t)BUF_COUNT * BUF_SIZE);
 	server_finish(&s);

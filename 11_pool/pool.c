@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loop.h"
 #include "ring.h"
 #include "stats.h"
 #include "waker.h"
@@ -56,13 +57,6 @@ struct pool {
 	struct list overflow;
 	int next_worker;
 };
-
-/* The connection a queue link belongs to (NULL for none). */
-static struct conn *conn_of(struct list_link *link)
-{
-	return link == NULL ? NULL
-			    : (struct conn *)((char *)link - offsetof(struct conn, queue_link));
-}
 
 /* A worker has put finished work where the loop will look. The fence
  * orders that store before the load of loop_waiting, as pool_before_wait
@@ -104,9 +98,10 @@ static void run_shared_queue(struct worker *w)
 		pthread_mutex_unlock(&p->lock);
 		/* A batch can be long: the stop is looked at before each
 		 * handler, and what is left of the batch is dropped (pool.h). */
-		while (!atomic_load(&p->stopping) && (c = conn_of(list_pop(&mine))) != NULL) {
+		while (!atomic_load(&p->stopping) &&
+		       (c = loop_conn_of_link(list_pop(&mine))) != NULL) {
 			conn_run_handler(c);
-			list_push(&done, &c->queue_link);
+			list_push(&done, loop_hand_off_link(c));
 		}
 		pthread_mutex_lock(&p->lock);
 		list_splice(&p->to_loop, &done);
@@ -225,7 +220,7 @@ void pool_submit(struct pool *p, struct conn *c)
 	switch (p->queue) {
 	case POOL_MUTEX:
 		pthread_mutex_lock(&p->lock);
-		list_push(&p->to_workers, &c->queue_link);
+		list_push(&p->to_workers, loop_hand_off_link(c));
 		if (p->idle_workers > 0) {
 			pthread_cond_signal(&p->work_ready);
 			stats_add(STAT_WAKEUPS, 1);
@@ -233,7 +228,7 @@ void pool_submit(struct pool *p, struct conn *c)
 		pthread_mutex_unlock(&p->lock);
 		break;
 	case POOL_BATCH:
-		list_push(&p->held, &c->queue_link); /* no lock: only the loop sees it */
+		list_push(&p->held, loop_hand_off_link(c)); /* no lock: only the loop sees it */
 		break;
 	case POOL_RING:
 		/* Every ring full: back-pressure without loss. The request
@@ -241,7 +236,7 @@ void pool_submit(struct pool *p, struct conn *c)
 		 * drain (pool_before_wait); its connection reads nothing more
 		 * meanwhile (one request out per connection, conn.c). */
 		if (p->overflow.head != NULL || !ring_submit(p, c)) {
-			list_push(&p->overflow, &c->queue_link);
+			list_push(&p->overflow, loop_hand_off_link(c));
 			stats_add(STAT_HELD_BACK, 1);
 		}
 		break;
@@ -305,7 +300,7 @@ bool pool_before_wait(struct pool *p)
 		pthread_mutex_unlock(&p->lock);
 	}
 	if (p->queue == POOL_RING) {
-		while ((c = conn_of(p->overflow.head)) != NULL && ring_submit(p, c))
+		while ((c = loop_conn_of_link(p->overflow.head)) != NULL && ring_submit(p, c))
 			list_pop(&p->overflow);
 	}
 	atomic_store(&p->loop_waiting, true);
@@ -331,7 +326,7 @@ int pool_take_done(struct pool *p, struct conn **out, int max)
 	if (p->queue != POOL_RING) {
 		pthread_mutex_lock(&p->lock);
 		while (n < max && p->to_loop.head != NULL)
-			out[n++] = conn_of(list_pop(&p->to_loop));
+			out[n++] = loop_conn_of_link(list_pop(&p->to_loop));
 		pthread_mutex_unlock(&p->lock);
 		return n;
 	}

@@ -18,9 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loop.h"
+#include "loop_waiter.h"
 #include "pool.h"
-#include "waiter.h"
 
 #define MAX_EVENTS 256
 #define MAX_WORKERS 256

@@ -31,11 +31,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "loop_waiter.h"
 #include "net.h"
 #include "signals.h"
 #include "stats.h"
-#include "waiter.h"
 
 #define MAX_EVENTS 256
 #define MAX_LOOPS 256

@@ -526,9 +526,9 @@ static struct url *pick_url(void)
 /* What poll (the level-triggered waiter) should watch in this state. */
 static void want_for_state(struct conn *c)
 {
-	unsigned events = c->state == CONNECTING || c->state == SENDING ? WAIT_WRITE
+	unsigned events = c->state == CONNECTING || c->state == SENDING ? READY_WRITE
 			  : c->paused                                   ? 0
-									: WAIT_READ;
+									: READY_READ;
 	waiter_want(waiter, c->fd, events);
 }
 
@@ -1078,9 +1078,9 @@ static void dispatch(const struct waiter_event *ev, uint64_t now, uint64_t end_n
 	 * generation: drop it. */
 	if (c->state == IDLE || c->generation != (uint32_t)(ev->tag >> 32))
 		return;
-	if (ev->events & WAIT_READ)
+	if (ev->events & READY_READ)
 		c->can_read = true;
-	if (ev->events & WAIT_WRITE)
+	if (ev->events & READY_WRITE)
 		c->can_write = true;
 	progress(c, now, end_ns);
 }

@@ -14,11 +14,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "duration.h"
-#include "grow.h"
+#include "conn_steps.h"
 #include "net.h"
 #include "signals.h"
 #include "stats.h"
@@ -49,11 +47,6 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms)
 	c->can_write = mode != CONN_COMPLETION;
 	c->can_read = mode == CONN_BLOCKING;
 	set_deadline(c, idle_ms);
-	if (mode == CONN_BLOCKING) {
-		/* The kernel enforces idle timeouts for blocking reads and writes. */
-		net_set_timeouts(fd, idle_ms, idle_ms);
-		c->rcvtimeo_ms = c->sndtimeo_ms = idle_ms;
-	}
 	stats_add(STAT_ACCEPTED, 1);
 	stats_add(STAT_OPEN, 1);
 }
@@ -78,7 +71,7 @@ void conn_refuse(int fd)
 	stats_add(STAT_REFUSED, 1);
 }
 
-static void close_for(struct conn *c, enum stat_counter why)
+void conn_close_for(struct conn *c, enum stat_counter why)
 {
 	stats_add(why, 1);
 	c->state = CONN_CLOSED;
@@ -190,12 +183,11 @@ static bool parse_request(struct conn *c)
 	} else {
 		c->requests++;
 		if (c->use_workers) {
-			/* req points into buf, which stays as it is until the
-			 * handler is done: nothing is read meanwhile. */
-			c->request = req;
-			c->keep_alive_allowed = c->requests < CONN_MAX_REQUESTS;
-			c->in_start += (size_t)rc;
-			c->input_budget = req.content_length;
+			/* The head stays in buf, where the worker parses it again
+			 * (conn_run_handler): a parsed request would be 64 bytes
+			 * more in every connection, idle ones too, to save a
+			 * parse of a few hundred bytes on a worker. Nothing is
+			 * read meanwhile. */
 			c->state = CONN_HANDLER;
 			return true; /* and step() stops there */
 		}
@@ -247,30 +239,8 @@ static void deadline_passed(struct conn *c)
 	case CONN_HANDLER: /* a worker has it: /spin is not a slow client */
 		break;
 	default:
-		close_for(c, STAT_TIMEOUTS);
+		conn_close_for(c, STAT_TIMEOUTS);
 		break;
-	}
-}
-
-/* Blocking mode: the kernel's SO_RCVTIMEO/SO_SNDTIMEO count from the start
- * of each call. While a head is arriving (or while lingering), and after a
- * signal interrupted a call, the timeouts are whatever is left of the
- * deadline: otherwise a trickler, or a signal every few hundred ms, would
- * start the full idle time again on every call and never be cut off.
- * Otherwise they are simply the idle timeout (one setsockopt pair per
- * change, not per call). */
-static void bound_blocking_io(struct conn *c)
-{
-	uint64_t now = timer_now_ms();
-	unsigned left = c->deadline_ms > now ? (unsigned)(c->deadline_ms - now) : 1;
-	unsigned rcv =
-	    c->head_started || c->state == CONN_LINGER || c->interrupted ? left : c->idle_ms;
-	unsigned snd = c->interrupted ? left : c->idle_ms;
-
-	if ((rcv != c->rcvtimeo_ms || snd != c->sndtimeo_ms) &&
-	    net_set_timeouts(c->fd, rcv, snd) == 0) {
-		c->rcvtimeo_ms = rcv;
-		c->sndtimeo_ms = snd;
 	}
 }
 
@@ -293,28 +263,28 @@ static bool read_failed(struct conn *c, int error)
 			if (c->state == CONN_LINGER)
 				c->state = CONN_CLOSED;
 			else
-				close_for(c, STAT_TIMEOUTS);
+				conn_close_for(c, STAT_TIMEOUTS);
 			return true;
 		}
 		c->can_read = false;
 		return false;
 	default:
 		/* ECONNRESET and friends end this client, nothing else. */
-		close_for(c, STAT_ERRORS);
+		conn_close_for(c, STAT_ERRORS);
 		return true;
 	}
 }
 
 /* Make room for input at buf + in_end. Returns the room, or 0 when there is
  * none to give (no memory, or a full buffer: both end the connection). */
-static size_t input_room(struct conn *c)
+size_t conn_input_room(struct conn *c)
 {
 	size_t room;
 
 	if (c->buf == NULL) {
 		c->buf = malloc(CONN_BUF_SIZE);
 		if (c->buf == NULL) {
-			close_for(c, STAT_ERRORS);
+			conn_close_for(c, STAT_ERRORS);
 			return 0;
 		}
 	}
@@ -330,13 +300,13 @@ static size_t input_room(struct conn *c)
 		/* The parser gives a verdict before a head can fill the buffer
 		 * (http.h). A read of 0 bytes would return 0, which reads as the
 		 * client leaving: never issue one. */
-		close_for(c, STAT_ERRORS);
+		conn_close_for(c, STAT_ERRORS);
 	}
 	return room;
 }
 
 /* n bytes (n > 0) landed at buf + in_end, or the client closed (n == 0). */
-static bool input_arrived(struct conn *c, size_t n)
+bool conn_input_arrived(struct conn *c, size_t n)
 {
 	if (n == 0) {
 		/* The client closed. Mid-request or not, there is nobody left
@@ -346,16 +316,11 @@ static bool input_arrived(struct conn *c, size_t n)
 	}
 	if (c->state == CONN_LINGER) {
 		c->input_budget = (uint64_t)n < c->input_budget ? c->input_budget - (uint64_t)n : 0;
-		if (c->input_budget == 0 ||
-		    (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms))
+		if (c->input_budget == 0)
 			c->state = CONN_CLOSED;
 		return true;
 	}
 	c->in_end += n;
-	/* Event loops check deadlines on every event; a blocking connection
-	 * only comes up for air here. */
-	if (c->mode == CONN_BLOCKING && timer_now_ms() >= c->deadline_ms)
-		deadline_passed(c);
 	return true;
 }
 
@@ -377,11 +342,9 @@ static bool read_input(struct conn *c)
 
 	if (!c->can_read)
 		return false; /* always, in completion mode: the loop reads */
-	room = idle ? sizeof(first_read) : input_room(c);
+	room = idle ? sizeof(first_read) : conn_input_room(c);
 	if (room == 0)
 		return true;
-	if (c->mode == CONN_BLOCKING)
-		bound_blocking_io(c);
 	n = read(c->fd, idle ? first_read : c->buf + c->in_end, room);
 	if (n < 0)
 		return read_failed(c, errno);
@@ -389,16 +352,16 @@ static bool read_input(struct conn *c)
 	if (c->mode == CONN_LEVEL && n > 0)
 		c->can_read = false;
 	if (idle && n > 0 && c->state != CONN_LINGER) {
-		if (input_room(c) == 0)
+		if (conn_input_room(c) == 0)
 			return true; /* no memory: ended */
 		memcpy(c->buf + c->in_end, first_read, (size_t)n);
 	}
-	return input_arrived(c, (size_t)n);
+	return conn_input_arrived(c, (size_t)n);
 }
 
 /* The answer's unsent part: the head (and small body) in the output area,
  * then the /bytes pattern. Returns how many iovecs (0: all sent). */
-static int output_iov(struct conn *c, struct iovec iov[2])
+int conn_output_iov(struct conn *c, struct iovec iov[2])
 {
 	size_t out_len = c->reply.out_len - c->out_start;
 	int iovcnt = 0;
@@ -435,7 +398,7 @@ static bool answer_complete(const struct conn *c)
 }
 
 /* n bytes of output went. */
-static bool output_sent(struct conn *c, size_t n)
+bool conn_output_sent(struct conn *c, size_t n)
 {
 	size_t out_len = c->reply.out_len - c->out_start;
 	size_t sent_from_out = n < out_len ? n : out_len;
@@ -468,9 +431,7 @@ static bool write_output(struct conn *c)
 	}
 	if (!c->can_write)
 		return false; /* always, in completion mode: the loop writes */
-	iovcnt = output_iov(c, iov);
-	if (c->mode == CONN_BLOCKING)
-		bound_blocking_io(c);
+	iovcnt = conn_output_iov(c, iov);
 	n = writev(c->fd, iov, iovcnt);
 	if (n < 0) {
 		if (errno == EINTR) {
@@ -484,11 +445,12 @@ static bool write_output(struct conn *c)
 			return false;
 		}
 		/* EPIPE, ECONNRESET, or a blocking send that timed out. */
-		close_for(c, errno == EAGAIN || errno == EWOULDBLOCK ? STAT_TIMEOUTS : STAT_ERRORS);
+		conn_close_for(c, errno == EAGAIN || errno == EWOULDBLOCK ? STAT_TIMEOUTS
+									  : STAT_ERRORS);
 		return true;
 	}
 	c->interrupted = false;
-	return output_sent(c, (size_t)n);
+	return conn_output_sent(c, (size_t)n);
 }
 
 static bool step(struct conn *c)
@@ -526,9 +488,9 @@ static void yield(struct conn *c)
 
 enum conn_want conn_on_event(struct conn *c, unsigned events)
 {
-	if (events & CONN_READABLE)
+	if (events & READY_READ)
 		c->can_read = true;
-	if (events & CONN_WRITABLE)
+	if (events & READY_WRITE)
 		c->can_write = true;
 	if (c->yielded) {
 		c->yielded = false;
@@ -538,13 +500,18 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 		deadline_passed(c);
 	c->steps = 0;
 	while (step(c)) {
+		/* A blocking connection comes back to its driver after every
+		 * step: the driver bounds the socket's timeouts before the
+		 * next read or write (conn_blocking.c), and it is the only
+		 * client of its process or thread anyway. */
+		if (c->mode == CONN_BLOCKING)
+			break;
 		/* One fast client must not hold a one-thread loop for the whole
-		 * of a 64 MiB answer: a bounded share per event. (Blocking
-		 * models are one client per process or thread anyway.) */
-		/* A connection handed to a worker has nothing to do until it
-		 * comes back (conn_on_handled): no call-back to ask for. */
-		if (++c->steps == CONN_STEPS_PER_EVENT && c->mode != CONN_BLOCKING &&
-		    c->state != CONN_CLOSED && c->state != CONN_HANDLER) {
+		 * of a 64 MiB answer: a bounded share per event. A connection
+		 * handed to a worker has nothing to do until it comes back
+		 * (conn_on_handled): no call-back to ask for. */
+		if (++c->steps == CONN_STEPS_PER_EVENT && c->state != CONN_CLOSED &&
+		    c->state != CONN_HANDLER) {
 			yield(c);
 			break;
 		}
@@ -570,7 +537,15 @@ void conn_use_workers(struct conn *c)
 
 void conn_run_handler(struct conn *c)
 {
-	respond_to_request(&c->request, c->keep_alive_allowed, out_area(c), &c->reply);
+	struct http_request req;
+	size_t scanned = 0;
+	/* The bytes the loop found a whole head in: the same verdict. */
+	int head =
+	    http_parse_request(c->buf + c->in_start, c->in_end - c->in_start, &scanned, &req);
+
+	respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
+	c->in_start += (size_t)head;
+	c->input_budget = req.content_length;
 }
 
 enum conn_want conn_on_handled(struct conn *c)
@@ -578,110 +553,4 @@ enum conn_want conn_on_handled(struct conn *c)
 	c->state = CONN_READ_REQUEST; /* what after_answer moves on from */
 	after_answer(c);
 	return conn_on_event(c, 0);
-}
-
-bool conn_table_reserve(struct conn_table *t, int fd)
-{
-	return grow_array(&t->by_fd, &t->len, (size_t)fd + 1, sizeof(*t->by_fd), 1024);
-}
-
-int conn_track_deadline(struct conn *c, struct timer_heap *heap)
-{
-	/* Lazy deadlines: an idle deadline moves later on every request, and
-	 * moving a heap entry each time would cost O(log n) per request. Only
-	 * an earlier deadline is moved now; a later one is found out when the
-	 * old entry fires (nginx's timer tree makes the same bargain). */
-	if (c->timer.slot == 0 || c->deadline_ms < c->timer.when_ms)
-		return timer_schedule(heap, &c->timer, c->deadline_ms);
-	return 0;
-}
-
-struct conn *conn_next_expired(struct timer_heap *heap, uint64_t now)
-{
-	struct timer *t;
-
-	while ((t = timer_first(heap)) != NULL && t->when_ms <= now) {
-		struct conn *c = conn_of_timer(t);
-
-		if (c->deadline_ms > now) {
-			/* Moved later since it was filed (conn_track_deadline). */
-			timer_schedule(heap, t, c->deadline_ms);
-			continue;
-		}
-		timer_cancel(heap, t);
-		return c;
-	}
-	return NULL;
-}
-
-size_t conn_receive_limit(struct conn *c)
-{
-	if (c->state == CONN_CLOSED)
-		return 0;
-	/* Idle, or draining: all of the input area, and no buffer yet. */
-	if (c->buf == NULL || c->state == CONN_LINGER)
-		return HTTP_MAX_HEAD;
-	return input_room(c); /* 0: full, and ended */
-}
-
-enum conn_want conn_on_received(struct conn *c, const char *data, ssize_t n)
-{
-	if (n < 0) {
-		/* -ECONNRESET and friends: this client is gone. */
-		close_for(c, STAT_ERRORS);
-	} else if (n == 0 || c->state == CONN_LINGER) {
-		input_arrived(c, (size_t)n); /* the end, or bytes that are dropped */
-	} else if (input_room(c) < (size_t)n) {
-		/* The loop asked for at most the limit it was given. With no
-		 * room at all, input_room has already ended (and counted) it. */
-		if (c->state != CONN_CLOSED)
-			close_for(c, STAT_ERRORS);
-	} else {
-		memcpy(c->buf + c->in_end, data, (size_t)n);
-		input_arrived(c, (size_t)n);
-	}
-	return conn_on_event(c, 0);
-}
-
-int conn_output(struct conn *c, struct iovec iov[2])
-{
-	return c->state == CONN_WRITE ? output_iov(c, iov) : 0;
-}
-
-enum conn_want conn_on_sent(struct conn *c, ssize_t n)
-{
-	if (n < 0)
-		close_for(c, STAT_ERRORS); /* -EPIPE, -ECONNRESET */
-	else if (c->state == CONN_WRITE)
-		output_sent(c, (size_t)n);
-	return conn_on_event(c, 0);
-}
-
-static void sleep_until(uint64_t deadline_ms)
-{
-	uint64_t now = timer_now_ms();
-	struct timespec ts;
-
-	if (now >= deadline_ms)
-		return;
-	ts = duration_timespec_ms((int64_t)(deadline_ms - now));
-	nanosleep(&ts, NULL); /* EINTR: the caller looks at the clock again */
-}
-
-void conn_serve_blocking(int fd, unsigned idle_ms)
-{
-	struct conn c;
-	enum conn_want want;
-
-	conn_init(&c, fd, CONN_BLOCKING, idle_ms);
-	/* Reads and writes block inside conn_on_event, so it only comes back
-	 * to sleep through a /delay (that sleep is the blocking models'
-	 * lesson) or because the connection is over. */
-	while ((want = conn_on_event(&c, CONN_READABLE | CONN_WRITABLE)) != CONN_DONE) {
-		if (signals_stop_requested())
-			break;
-		if (want == CONN_WANT_TIMER)
-			sleep_until(c.deadline_ms);
-	}
-	conn_close(&c);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn_set.h"
 #include "log.h"
 #include "net.h"
 #include "signals.h"
@@ -23,7 +24,8 @@
 struct watched_conn {
 	struct conn conn; /* first: a struct conn * is a struct watched_conn * */
 	unsigned interest;
-	bool on_worker; /* handed off, not back yet (loop_use_workers) */
+	bool on_worker;                 /* handed off, not back yet (loop_use_workers) */
+	struct list_link hand_off_link; /* meanwhile, its link in the workers' queues */
 };
 
 struct loop {
@@ -33,8 +35,7 @@ struct loop {
 	unsigned idle_ms;
 	int listen_fd, wake_fd;
 	bool running;
-	struct conn_table conns;
-	struct timer_heap timers;
+	struct conn_set conns;
 	loop_hand_off_fn hand_off;
 	void *hand_off_arg;
 };
@@ -55,8 +56,8 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 	l->listen_fd = s->listen_fd;
 	l->wake_fd = signals_wake_fd();
 	l->running = true;
-	if (watch(poller, l->listen_fd, 0, WATCH_READ | WATCH_LEVEL) < 0 ||
-	    watch(poller, l->wake_fd, 0, WATCH_READ | WATCH_LEVEL) < 0)
+	if (watch(poller, l->listen_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
+	    watch(poller, l->wake_fd, 0, READY_READ | WATCH_LEVEL) < 0)
 		err(1, "cannot watch the listening socket");
 	return l;
 }
@@ -68,17 +69,14 @@ bool loop_running(const struct loop *l)
 
 int loop_timeout_ms(const struct loop *l)
 {
-	return timer_wait_ms(&l->timers);
+	return conn_set_wait_ms(&l->conns);
 }
 
 static void drop(struct loop *l, struct watched_conn *wc)
 {
-	int fd = wc->conn.fd;
-
 	if (wc->interest != 0)
-		l->watch(l->poller, fd, wc->interest, WATCH_CLOSING);
-	timer_cancel(&l->timers, &wc->conn.timer);
-	conn_table_set(&l->conns, fd, NULL);
+		l->watch(l->poller, wc->conn.fd, wc->interest, WATCH_CLOSING);
+	conn_set_remove(&l->conns, &wc->conn);
 	conn_close(&wc->conn);
 	free(wc);
 }
@@ -88,8 +86,8 @@ static void drop(struct loop *l, struct watched_conn *wc)
 static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 {
 	struct conn *c = &wc->conn;
-	unsigned interest = want == CONN_WANT_READ    ? WATCH_READ
-			    : want == CONN_WANT_WRITE ? WATCH_WRITE
+	unsigned interest = want == CONN_WANT_READ    ? READY_READ
+			    : want == CONN_WANT_WRITE ? READY_WRITE
 						      : 0;
 
 	if (want == CONN_DONE) {
@@ -117,7 +115,7 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 		}
 		wc->interest = interest;
 	}
-	if (conn_track_deadline(c, &l->timers) < 0) {
+	if (conn_set_file_deadline(&l->conns, c) < 0) {
 		stats_add(STAT_ERRORS, 1);
 		drop(l, wc);
 	}
@@ -125,7 +123,7 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 
 void loop_watch_failed(struct loop *l, int fd, int error)
 {
-	struct watched_conn *wc = (struct watched_conn *)conn_table_get(&l->conns, fd);
+	struct watched_conn *wc = (struct watched_conn *)conn_set_find(&l->conns, fd);
 
 	log_warn_limited(&watch_failures, "cannot watch fd %d: %s", fd, strerror(error));
 	/* Not while a worker has it (freeing it under the worker): but only
@@ -142,6 +140,18 @@ void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg)
 	l->hand_off_arg = arg;
 }
 
+struct list_link *loop_hand_off_link(struct conn *c)
+{
+	return &((struct watched_conn *)c)->hand_off_link;
+}
+
+struct conn *loop_conn_of_link(struct list_link *link)
+{
+	if (link == NULL)
+		return NULL;
+	return (struct conn *)(void *)((char *)link - offsetof(struct watched_conn, hand_off_link));
+}
+
 void loop_handled(struct loop *l, struct conn *c)
 {
 	struct watched_conn *wc = (struct watched_conn *)c;
@@ -152,7 +162,7 @@ void loop_handled(struct loop *l, struct conn *c)
 
 static void add_connection(struct loop *l, int fd)
 {
-	struct watched_conn *wc = conn_table_reserve(&l->conns, fd) ? malloc(sizeof(*wc)) : NULL;
+	struct watched_conn *wc = malloc(sizeof(*wc));
 
 	if (wc == NULL) {
 		conn_refuse(fd);
@@ -163,7 +173,11 @@ static void add_connection(struct loop *l, int fd)
 		conn_use_workers(&wc->conn);
 	wc->interest = 0;
 	wc->on_worker = false;
-	if (l->watch(l->poller, fd, 0, WATCH_READ) < 0) {
+	if (!conn_set_add(&l->conns, &wc->conn)) {
+		free(wc);
+		return;
+	}
+	if (l->watch(l->poller, fd, 0, READY_READ) < 0) {
 		/* 04_select past FD_SETSIZE: this connection cannot be waited
 		 * on, so it is closed now rather than never served. */
 		log_warn_limited(&watch_failures,
@@ -171,12 +185,12 @@ static void add_connection(struct loop *l, int fd)
 				 errno == ERANGE ? "past the wait's limit, FD_SETSIZE for select"
 						 : strerror(errno));
 		stats_add(STAT_REFUSED, 1);
+		conn_set_remove(&l->conns, &wc->conn);
 		conn_close(&wc->conn);
 		free(wc);
 		return;
 	}
-	wc->interest = WATCH_READ;
-	conn_table_set(&l->conns, fd, &wc->conn);
+	wc->interest = READY_READ;
 	/* The request is rarely here yet: wait to be told, under a deadline. */
 	apply(l, wc, CONN_WANT_READ);
 }
@@ -216,7 +230,7 @@ bool loop_ready(struct loop *l, int fd, unsigned events)
 		return accept_burst(l) > 0;
 	if (fd == l->wake_fd)
 		return drain_wake_pipe(l);
-	wc = (struct watched_conn *)conn_table_get(&l->conns, fd);
+	wc = (struct watched_conn *)conn_set_find(&l->conns, fd);
 	if (wc == NULL)
 		return false;
 	want = conn_on_event(&wc->conn, events);
@@ -230,20 +244,19 @@ void loop_expire(struct loop *l)
 	uint64_t now = timer_now_ms();
 	struct conn *c;
 
-	while ((c = conn_next_expired(&l->timers, now)) != NULL) {
+	while ((c = conn_set_next_expired(&l->conns, now)) != NULL) {
 		struct watched_conn *wc = (struct watched_conn *)c;
 		apply(l, wc, conn_on_event(c, 0));
 	}
 }
 
+static void drop_at_exit(struct conn *c, void *loop)
+{
+	drop(loop, (struct watched_conn *)c);
+}
+
 void loop_destroy(struct loop *l)
 {
-	size_t fd;
-
-	for (fd = 0; fd < l->conns.len; fd++)
-		if (l->conns.by_fd[fd] != NULL)
-			drop(l, (struct watched_conn *)l->conns.by_fd[fd]);
-	free(l->conns.by_fd);
-	timer_heap_free(&l->timers);
+	conn_set_destroy(&l->conns, drop_at_exit, l);
 	free(l);
 }

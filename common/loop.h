@@ -10,7 +10,7 @@
  *     while (loop_running(loop)) {
  *             n = WAIT(..., loop_timeout_ms(loop));      select/poll/epoll_wait/kevent
  *             for each ready descriptor:
- *                     loop_ready(loop, fd, CONN_READABLE | CONN_WRITABLE);
+ *                     loop_ready(loop, fd, READY_READ | READY_WRITE);
  *             loop_expire(loop);
  *     }
  *
@@ -24,14 +24,13 @@
 #include <stdbool.h>
 
 #include "conn.h"
+#include "list.h"
 #include "setup.h"
 
-/* Interest bits passed to watch(). */
-#define WATCH_READ 1u
-#define WATCH_WRITE 2u
-/* Set for the listener and the wake-up pipe: keep these level-triggered
- * even in an edge-triggered loop, because the accept loop stops after a fair
- * share of connections and must be woken again for the rest. */
+/* What watch() is asked for: READY_READ, READY_WRITE (ready.h, through
+ * conn.h), and two flags of registration. Set for the listener and the wake-up pipe: keep these
+ * level-triggered even in an edge-triggered loop, because the accept loop stops after a fair share
+ * of connections and must be woken again for the rest. */
 #define WATCH_LEVEL 4u
 /* With no READ/WRITE bit: the descriptor is about to be closed. epoll and
  * kqueue forget a descriptor when it is closed, so they need no call. */
@@ -72,19 +71,6 @@ void loop_expire(struct loop *l);
 void loop_destroy(struct loop *l);
 
 /*
- * Waiting through common/waiter (11_pool, 12_reuseport; waiter.h), in
- * common/waiter/loop_waiter.c, linked only where that is how a model
- * waits: watch() for loop_create with the waiter as its poller, and
- * loop_ready for one of its events (the tag is the descriptor).
- */
-struct waiter;
-struct waiter_event;
-/* A waiter for a loop's thread; exits on failure (start-up). */
-struct waiter *loop_waiter_create(void);
-int loop_watch_waiter(void *waiter, int fd, unsigned old, unsigned interest);
-bool loop_ready_waiter(struct loop *l, const struct waiter_event *event);
-
-/*
  * Handlers on worker threads (11_pool). From now on every connection runs
  * its handler elsewhere: when one has a request, the loop calls
  * hand_off(arg, conn) once; whoever runs conn_run_handler (conn.h) on it
@@ -97,5 +83,10 @@ bool loop_ready_waiter(struct loop *l, const struct waiter_event *event);
 typedef void (*loop_hand_off_fn)(void *arg, struct conn *c);
 void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg);
 void loop_handled(struct loop *l, struct conn *c);
+/* While handed off, a connection can be queued by a link (list.h) that
+ * the loop keeps in its record of it: the workers' queues need one per
+ * connection, and the connection itself knows nothing of queues. */
+struct list_link *loop_hand_off_link(struct conn *c);
+struct conn *loop_conn_of_link(struct list_link *link); /* NULL for NULL */
 
 #endif

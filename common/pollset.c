@@ -5,9 +5,8 @@
 
 #include <stdlib.h>
 
-#include "conn.h"
 #include "grow.h"
-#include "loop.h"
+#include "ready.h"
 
 static bool grow(struct poll_set *ps, int fd)
 {
@@ -19,7 +18,7 @@ int poll_set_watch(void *poll_set, int fd, unsigned old, unsigned interest)
 {
 	struct poll_set *ps = poll_set;
 	short events =
-	    (short)((interest & WATCH_READ ? POLLIN : 0) | (interest & WATCH_WRITE ? POLLOUT : 0));
+	    (short)((interest & READY_READ ? POLLIN : 0) | (interest & READY_WRITE ? POLLOUT : 0));
 	struct pollfd *entry;
 
 	if (old == 0) {
@@ -64,6 +63,6 @@ void poll_set_free(struct poll_set *ps)
 
 unsigned poll_set_events(short revents)
 {
-	return (revents & (POLLIN | POLLHUP | POLLERR) ? CONN_READABLE : 0) |
-	       (revents & (POLLOUT | POLLHUP | POLLERR) ? CONN_WRITABLE : 0);
+	return (revents & (POLLIN | POLLHUP | POLLERR) ? READY_READ : 0) |
+	       (revents & (POLLOUT | POLLHUP | POLLERR) ? READY_WRITE : 0);
 }

@@ -29,8 +29,8 @@ int poll_set_watch(void *poll_set, int fd, unsigned old, unsigned interest);
 void poll_set_compact(struct poll_set *ps);
 void poll_set_free(struct poll_set *ps);
 
-/* What a pollfd's revents mean to a connection: CONN_READABLE when there is
- * data, an end of file or an error to read; CONN_WRITABLE when there is room,
+/* What a pollfd's revents mean to a connection: READY_READ when there is
+ * data, an end of file or an error to read; READY_WRITE when there is room,
  * or an error the next write will report. */
 unsigned poll_set_events(short revents);
 

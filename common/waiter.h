@@ -20,14 +20,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define WAIT_READ 1u
-#define WAIT_WRITE 2u
+#include "ready.h"
 
 struct waiter;
 
 struct waiter_event {
 	uint64_t tag;    /* what waiter_add was given */
-	unsigned events; /* WAIT_READ | WAIT_WRITE; errors and hang-ups count as both */
+	unsigned events; /* READY_READ | READY_WRITE; errors and hang-ups count as both */
 };
 
 struct waiter *waiter_create(int max_fds);

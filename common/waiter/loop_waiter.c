@@ -3,12 +3,11 @@
  * watch() and the event translation that 11_pool and 12_reuseport share.
  * Linked only into the models that wait this way (the Makefile).
  */
+#include "loop_waiter.h"
+
 #include <err.h>
 #include <errno.h>
 #include <sys/resource.h>
-
-#include "loop.h"
-#include "waiter.h"
 
 /* Register once: the waiter's edges cover both directions, and a
  * registration found already there (after a /delay) is fine. The listener
@@ -17,8 +16,7 @@
  * descriptor out of epoll and kqueue by itself. */
 int loop_watch_waiter(void *waiter, int fd, unsigned old, unsigned interest)
 {
-	unsigned wanted =
-	    (interest & WATCH_READ ? WAIT_READ : 0) | (interest & WATCH_WRITE ? WAIT_WRITE : 0);
+	unsigned wanted = interest & (READY_READ | READY_WRITE);
 
 	if (interest & WATCH_CLOSING) {
 		waiter_forget(waiter, fd);
@@ -34,10 +32,7 @@ int loop_watch_waiter(void *waiter, int fd, unsigned old, unsigned interest)
 
 bool loop_ready_waiter(struct loop *l, const struct waiter_event *event)
 {
-	unsigned ready = (event->events & WAIT_READ ? CONN_READABLE : 0) |
-			 (event->events & WAIT_WRITE ? CONN_WRITABLE : 0);
-
-	return loop_ready(l, (int)event->tag, ready);
+	return loop_ready(l, (int)event->tag, event->events);
 }
 
 struct waiter *loop_waiter_create(void)

@@ -103,8 +103,8 @@ int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t 
 	for (i = 0; i < n; i++) {
 		unsigned e = w->ready[i].events;
 		out[i].tag = w->ready[i].data.u64;
-		out[i].events = (e & (EPOLLIN | EPOLLHUP | EPOLLERR) ? WAIT_READ : 0) |
-				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? WAIT_WRITE : 0);
+		out[i].events = (e & (EPOLLIN | EPOLLHUP | EPOLLERR) ? READY_READ : 0) |
+				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? READY_WRITE : 0);
 	}
 	return n;
 }

@@ -82,9 +82,9 @@ int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t 
 	n = kevent(w->kq, NULL, 0, w->ready, max, timeout_ns < 0 ? NULL : &ts);
 	for (i = 0; i < n; i++) {
 		out[i].tag = (uint64_t)(uintptr_t)w->ready[i].udata;
-		out[i].events = w->ready[i].flags & (EV_EOF | EV_ERROR) ? WAIT_READ | WAIT_WRITE
-				: w->ready[i].filter == EVFILT_READ     ? WAIT_READ
-									: WAIT_WRITE;
+		out[i].events = w->ready[i].flags & (EV_EOF | EV_ERROR) ? READY_READ | READY_WRITE
+				: w->ready[i].filter == EVFILT_READ     ? READY_READ
+									: READY_WRITE;
 	}
 	return n;
 }

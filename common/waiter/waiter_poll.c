@@ -65,15 +65,15 @@ int waiter_add_listener(struct waiter *w, int fd, uint64_t tag, bool exclusive)
 	}
 	if (waiter_add(w, fd, tag) < 0)
 		return -1;
-	waiter_want(w, fd, WAIT_READ);
+	waiter_want(w, fd, READY_READ);
 	return 0;
 }
 
 void waiter_want(struct waiter *w, int fd, unsigned events)
 {
 	if (fd >= 0 && fd < w->len)
-		w->by_fd[fd].events = (short)((events & WAIT_READ ? POLLIN : 0) |
-					      (events & WAIT_WRITE ? POLLOUT : 0));
+		w->by_fd[fd].events = (short)((events & READY_READ ? POLLIN : 0) |
+					      (events & READY_WRITE ? POLLOUT : 0));
 }
 
 void waiter_forget(struct waiter *w, int fd)
@@ -93,8 +93,8 @@ int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t 
 		if (w->by_fd[i].fd < 0 || e == 0)
 			continue;
 		out[n].tag = w->tags[i];
-		out[n++].events = (e & (POLLIN | POLLHUP | POLLERR) ? WAIT_READ : 0) |
-				  (e & (POLLOUT | POLLHUP | POLLERR) ? WAIT_WRITE : 0);
+		out[n++].events = (e & (POLLIN | POLLHUP | POLLERR) ? READY_READ : 0) |
+				  (e & (POLLOUT | POLLHUP | POLLERR) ? READY_WRITE : 0);
 	}
 	return ready < 0 ? -1 : n;
 }
