@@ -121,10 +121,17 @@ $(QUEUE_BENCH): $(BUILD)/obj/bench/queue.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(HTTP_LOAD): $(BUILD)/obj/bench/http_load.o $(BUILD)/obj/bench/histogram.o $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
+# The load generator, in parts (bench/http_load/http_load.h lists them).
+HTTP_LOAD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/http_load/*.c))
+$(BUILD)/obj/bench/http_load/%.o: ALL_CFLAGS += -Ibench/http_load
+$(HTTP_LOAD): $(HTTP_LOAD_OBJS) $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
 	      $(BUILD)/obj/common/fdlimit.o $(BUILD)/obj/common/grow.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# http_load's response framing, fed byte by byte (tests/unit/test_framing.c).
+$(BUILD)/obj/tests/unit/test_framing.o: ALL_CFLAGS += -Ibench/http_load
+$(BUILD)/tests/test_framing: $(BUILD)/obj/bench/http_load/framing.o
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_OBJS)
 	@mkdir -p $(@D)

@@ -16,7 +16,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "conn_steps.h"
 #include "net.h"
 #include "signals.h"
 #include "stats.h"

@@ -25,6 +25,7 @@
 
 #include "ready.h"
 #include "respond.h"
+#include "stats.h"
 #include "timer.h"
 
 /* nginx's keepalive_requests default: bounds what one client can hold. */
@@ -119,5 +120,24 @@ void conn_close(struct conn *c);
 /* Close an accepted socket we will not serve (no descriptor slot, no
  * process or thread for it); counts it as accepted and refused. */
 void conn_refuse(int fd);
+
+/*
+ * The machine's input and output steps, for a driver that does the reads
+ * and writes itself instead of the machine (conn_completion.c: the kernel
+ * reads and writes for io_uring). The models use the calls above and the
+ * drivers' headers, conn_blocking.h and conn_completion.h.
+ */
+/* End the connection, counted under why (STAT_ERRORS, STAT_TIMEOUTS). */
+void conn_close_for(struct conn *c, enum stat_counter why);
+/* Make room for input at buf + in_end (taking the buffer if it has none).
+ * Returns the room, or 0 when there is none to give (no memory, or a full
+ * buffer: both end the connection). */
+size_t conn_input_room(struct conn *c);
+/* n bytes (n > 0) landed at buf + in_end, or the client closed (n == 0). */
+bool conn_input_arrived(struct conn *c, size_t n);
+/* The answer's unsent part as at most two iovecs; returns their count. */
+int conn_output_iov(struct conn *c, struct iovec iov[2]);
+/* n bytes of the answer went. */
+bool conn_output_sent(struct conn *c, size_t n);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#include "conn_steps.h"
 #include "stats.h"
 
 size_t conn_receive_limit(struct conn *c)

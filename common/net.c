@@ -25,6 +25,7 @@
 #endif
 
 #include "duration.h"
+#include "fd.h"
 #include "log.h"
 #include "signals.h"
 #include "stats.h"
@@ -43,20 +44,6 @@ static atomic_bool reserve_missing;
 static bool emfile_defence = true;
 /* On for 12_reuseport only (net_share_port). */
 static bool share_port;
-
-int net_set_cloexec(int fd)
-{
-	int flags = fcntl(fd, F_GETFD);
-
-	return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-}
-
-int net_set_nonblocking(int fd)
-{
-	int flags = fcntl(fd, F_GETFL);
-
-	return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
 
 static void describe_address(const struct sockaddr_storage *ss, char *name, size_t cap)
 {
@@ -100,7 +87,7 @@ static void take_reserve(void)
 {
 	if (reserve_fd < 0) {
 		reserve_fd = open("/dev/null", O_RDONLY);
-		if (reserve_fd >= 0 && net_set_cloexec(reserve_fd) < 0) {
+		if (reserve_fd >= 0 && fd_set_cloexec(reserve_fd) < 0) {
 			close(reserve_fd);
 			reserve_fd = -1;
 		}
@@ -151,7 +138,7 @@ int net_listen(const char *addr, const char *port, int backlog, bool nonblocking
 		errno = saved_errno;
 		err(1, "cannot listen on %s port %s", addr, port);
 	}
-	if (net_set_cloexec(fd) < 0 || (nonblocking && net_set_nonblocking(fd) < 0))
+	if (fd_set_cloexec(fd) < 0 || (nonblocking && fd_set_nonblocking(fd) < 0))
 		err(1, "fcntl on the listening socket");
 	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
 		err(1, "getsockname");
@@ -184,7 +171,7 @@ int net_listen_again(int listen_fd, int backlog, bool nonblocking)
 	ai.ai_addr = (struct sockaddr *)&bound;
 	ai.ai_addrlen = bound_len;
 	fd = bind_and_listen(&ai, backlog);
-	if (fd >= 0 && (net_set_cloexec(fd) < 0 || (nonblocking && net_set_nonblocking(fd) < 0))) {
+	if (fd >= 0 && (fd_set_cloexec(fd) < 0 || (nonblocking && fd_set_nonblocking(fd) < 0))) {
 		close(fd);
 		return -1;
 	}
@@ -302,7 +289,7 @@ static int accept_with_flags(int listen_fd, bool nonblocking)
 		return -1;
 	/* BSD accept() copies O_NONBLOCK from the listener; set it as asked. */
 	flags = fcntl(fd, F_GETFL);
-	if (net_set_cloexec(fd) < 0 || flags < 0 ||
+	if (fd_set_cloexec(fd) < 0 || flags < 0 ||
 	    fcntl(fd, F_SETFL, nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0) {
 		close(fd);
 		errno = ECONNABORTED;

@@ -39,8 +39,6 @@ int net_accept(int listen_fd, bool nonblocking);
  * loop woken by that pending connection then spins (docs/exercises.md 7). */
 void net_drop_emfile_defence(void);
 
-int net_set_nonblocking(int fd);
-int net_set_cloexec(int fd);
 /* Turn Nagle's algorithm off (see conn.c for when that matters). */
 void net_set_nodelay(int fd);
 /* Whether close() now is as good as a lingering close: nothing unread in

@@ -6,12 +6,11 @@
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "fd.h"
 #include "stats.h"
 
 /* Atomic rather than volatile sig_atomic_t: 12_reuseport's loop threads
@@ -54,9 +53,7 @@ void signals_init(void)
 	sigemptyset(&ignore.sa_mask);
 	if (sigaction(SIGPIPE, &ignore, NULL) < 0)
 		err(1, "sigaction SIGPIPE");
-	if (pipe(wake_pipe) < 0 || net_set_cloexec(wake_pipe[0]) < 0 ||
-	    net_set_cloexec(wake_pipe[1]) < 0 || net_set_nonblocking(wake_pipe[0]) < 0 ||
-	    net_set_nonblocking(wake_pipe[1]) < 0)
+	if (fd_pipe(wake_pipe) < 0)
 		err(1, "wake-up pipe");
 	stop.sa_handler = on_stop_signal;
 	sigemptyset(&stop.sa_mask);

@@ -3,14 +3,13 @@
 #include <unistd.h>
 
 #include "../waker.h"
-#include "net.h"
+#include "fd.h"
 
 void waker_open(struct waker *w)
 {
 	int fds[2];
 
-	if (pipe(fds) < 0 || net_set_nonblocking(fds[0]) < 0 || net_set_nonblocking(fds[1]) < 0 ||
-	    net_set_cloexec(fds[0]) < 0 || net_set_cloexec(fds[1]) < 0)
+	if (fd_pipe(fds) < 0)
 		err(1, "waker pipe");
 	w->read_fd = fds[0];
 	w->write_fd = fds[1];
