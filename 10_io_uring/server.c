@@ -167,16 +167,14 @@ static void setup_buffers(struct server_ring *sr)
 	io_uring_buf_ring_advance(sr->bufs, BUF_COUNT);
 }
 
-static void finish(struct server_ring *sr, struct uring_conn *uc)
+/* Also conn_set_destroy's end(): every connection left at exit. */
+static void finish(struct conn *c, void *ring)
 {
-	conn_set_remove(&sr->conns, &uc->conn);
-	conn_close(&uc->conn);
-	free(uc);
-}
+	struct server_ring *sr = ring;
 
-static void finish_at_exit(struct conn *c, void *sr)
-{
-	finish(sr, (struct uring_conn *)c);
+	conn_set_remove(&sr->conns, c);
+	conn_close(c);
+	free(c); /* the uring_conn that starts with it */
 }
 
 /* The one place where a connection's intent becomes a submission and a
@@ -189,7 +187,7 @@ static void apply(struct server_ring *sr, struct uring_conn *uc, enum conn_want 
 	if (want == CONN_DONE || uc->ending) {
 		conn_set_drop_deadline(&sr->conns, c);
 		if (uc->in_flight == OP_NONE) {
-			finish(sr, uc);
+			finish(c, sr);
 		} else if (!uc->ending) {
 			/* The kernel still holds a recv (a buffer it may fill)
 			 * or a send (our output area): take it back first. */
@@ -413,7 +411,7 @@ int main(int argc, char **argv)
 	/* Tearing the ring down cancels whatever is still in flight; only
 	 * then is the memory those operations named ours to free. */
 	io_uring_queue_exit(&sr.ring);
-	conn_set_destroy(&sr.conns, finish_at_exit, &sr);
+	conn_set_destroy(&sr.conns, finish, &sr);
 	close(sr.stop_fd);
 	free(sr.bufs);
 	munmap(sr.buf_memory, (size_t)BUF_COUNT * BUF_SIZE);
