@@ -3,7 +3,8 @@
  * (intrusive): pushing and popping allocate nothing, and moving a whole
  * list onto another is two pointer writes, whatever its length -- the
  * "multi-queue buffering" of article 002 rests on that. 11_pool's queues
- * (a struct conn's queue_link) and bench/queue.c's messages use it.
+ * (a link in loop.c's record of each connection, loop_hand_off_link) and
+ * bench/queue.c's messages use it.
  */
 #ifndef C10K_LIST_H
 #define C10K_LIST_H
