@@ -4,8 +4,8 @@
  * reported?) and by deadline (how long may the wait last, and whose time
  * is up?). loop.c keeps one for the readiness loops, 10_io_uring one of
  * its own. A loop embeds struct conn first in its own record (loop.c's
- * watched_conn, 10_io_uring's uring_conn, 11_pool's pool_conn), so the
- * pointers handed back are its records too.
+ * watched_conn, 10_io_uring's uring_conn), so the pointers handed back are
+ * its records too.
  */
 #ifndef C10K_CONN_SET_H
 #define C10K_CONN_SET_H

@@ -1,6 +1,7 @@
 /*
  * loop_waiter.c - common/loop.c driven through the waiter (waiter.h): the
- * watch() and the event translation that 11_pool and 12_reuseport share.
+ * watch() that 11_pool and 12_reuseport share (the waiter reports the
+ * same READY_ bits that loop_ready takes, ready.h: nothing to translate).
  * Linked only into the models that wait this way (the Makefile).
  */
 #include "loop_waiter.h"
