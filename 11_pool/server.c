@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	if (waiter_add(waiter, pool_wake_fd(pool), (uint64_t)pool_wake_fd(pool)) < 0)
 		err(1, "cannot watch the waker");
 	loop = loop_create(&s, CONN_EDGE, loop_watch_waiter, waiter);
-	loop_use_workers(loop, hand_off, pool);
+	loop_hand_off_handlers(loop, hand_off, pool);
 	while (loop_running(loop)) {
 		int i, n, timeout = loop_timeout_ms(loop);
 		bool woken = false;

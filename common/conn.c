@@ -181,7 +181,7 @@ static bool parse_request(struct conn *c)
 		ignore_rest_of_input(c);
 	} else {
 		c->requests++;
-		if (c->use_workers) {
+		if (c->handler_elsewhere) {
 			/* The head stays in buf, where the worker parses it again
 			 * (conn_run_handler): a parsed request would be 64 bytes
 			 * more in every connection, idle ones too, to save a
@@ -235,7 +235,7 @@ static void deadline_passed(struct conn *c)
 		c->state = CONN_CLOSED;
 		break;
 	case CONN_CLOSED:
-	case CONN_HANDLER: /* a worker has it: /spin is not a slow client */
+	case CONN_HANDLER: /* handed off: a long /spin is not a slow client */
 		break;
 	default:
 		conn_close_for(c, STAT_TIMEOUTS);
@@ -529,9 +529,9 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 	}
 }
 
-void conn_use_workers(struct conn *c)
+void conn_run_handler_elsewhere(struct conn *c)
 {
-	c->use_workers = true;
+	c->handler_elsewhere = true;
 }
 
 void conn_run_handler(struct conn *c)

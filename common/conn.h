@@ -46,17 +46,17 @@ enum conn_mode {
 			    the loop reports the socket again while data remains */
 	CONN_EDGE,       /* edge-triggered: read and write until EAGAIN, or the
 			    next edge never comes */
-	CONN_COMPLETION, /* io_uring: the loop submits the reads and writes and
-			    reports what they did (conn_completion.h) */
+	CONN_COMPLETION, /* the kernel does the reads and writes the loop submits,
+			    and reports what they did (conn_completion.h) */
 };
 
-/* CONN_WANT_HANDLER: only with conn_use_workers; the request is parsed and
- * waits for conn_run_handler on another thread. */
+/* CONN_WANT_HANDLER: only after conn_run_handler_elsewhere; the request is
+ * parsed and waits for conn_run_handler on another thread. */
 enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_WANT_HANDLER, CONN_DONE };
 
 enum conn_state {
 	CONN_READ_REQUEST, /* waiting for (the rest of) a request head */
-	CONN_HANDLER,      /* parsed; the handler runs on a worker (11_pool) */
+	CONN_HANDLER,      /* parsed; the handler runs on another thread */
 	CONN_DISCARD_BODY, /* skipping a request body no route uses */
 	CONN_DELAY,        /* /delay: the answer is ready but not due */
 	CONN_WRITE,        /* sending an answer */
@@ -71,7 +71,7 @@ struct conn {
 	bool can_read, can_write; /* last known readiness */
 	bool head_started;        /* a request's first bytes are here */
 	bool nodelay;             /* TCP_NODELAY is set */
-	bool use_workers;         /* the handler runs elsewhere (conn_use_workers) */
+	bool handler_elsewhere;   /* the handler runs elsewhere (conn_run_handler_elsewhere) */
 	unsigned idle_ms;
 	unsigned requests;
 	bool interrupted;          /* a signal cut the last read or write short
@@ -101,7 +101,7 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms);
 enum conn_want conn_on_event(struct conn *c, unsigned events);
 
 /*
- * Handlers on other threads (11_pool). After conn_use_workers, a parsed
+ * Handlers on other threads (11_pool). After conn_run_handler_elsewhere, a parsed
  * request is not answered in conn_on_event: the connection wants
  * CONN_WANT_HANDLER and stays in CONN_HANDLER, touching nothing, until the
  * loop has had conn_run_handler called on some thread and calls
@@ -110,7 +110,7 @@ enum conn_want conn_on_event(struct conn *c, unsigned events);
  * head: fields the loop leaves alone meanwhile. The queue between the
  * threads orders the rest.
  */
-void conn_use_workers(struct conn *c);
+void conn_run_handler_elsewhere(struct conn *c);
 void conn_run_handler(struct conn *c);
 enum conn_want conn_on_handled(struct conn *c);
 

@@ -24,8 +24,8 @@
 struct watched_conn {
 	struct conn conn; /* first: a struct conn * is a struct watched_conn * */
 	unsigned interest;
-	bool on_worker;                 /* handed off, not back yet (loop_use_workers) */
-	struct list_link hand_off_link; /* meanwhile, its link in the workers' queues */
+	bool handed_off;                /* handed off, not back yet (loop_hand_off_handlers) */
+	struct list_link hand_off_link; /* meanwhile, its link in its holder's queues */
 };
 
 struct loop {
@@ -99,8 +99,8 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 		 * idle client), and the registration stays as it is: events
 		 * that still come find the connection in CONN_HANDLER and do
 		 * nothing, and nothing is re-registered per request. */
-		if (!wc->on_worker) {
-			wc->on_worker = true;
+		if (!wc->handed_off) {
+			wc->handed_off = true;
 			l->hand_off(l->hand_off_arg, c);
 		}
 		return;
@@ -128,13 +128,13 @@ void loop_watch_failed(struct loop *l, int fd, int error)
 	log_warn_limited(&watch_failures, "cannot watch fd %d: %s", fd, strerror(error));
 	/* Not while a worker has it (freeing it under the worker): but only
 	 * 07_kqueue applies changes late, and it has no workers. */
-	if (wc == NULL || wc->on_worker)
+	if (wc == NULL || wc->handed_off)
 		return;
 	stats_add(STAT_ERRORS, 1);
 	drop(l, wc);
 }
 
-void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg)
+void loop_hand_off_handlers(struct loop *l, loop_hand_off_fn hand_off, void *arg)
 {
 	l->hand_off = hand_off;
 	l->hand_off_arg = arg;
@@ -156,7 +156,7 @@ void loop_handled(struct loop *l, struct conn *c)
 {
 	struct watched_conn *wc = (struct watched_conn *)c;
 
-	wc->on_worker = false;
+	wc->handed_off = false;
 	apply(l, wc, conn_on_handled(c));
 }
 
@@ -170,9 +170,9 @@ static void add_connection(struct loop *l, int fd)
 	}
 	conn_init(&wc->conn, fd, l->mode, l->idle_ms);
 	if (l->hand_off != NULL)
-		conn_use_workers(&wc->conn);
+		conn_run_handler_elsewhere(&wc->conn);
 	wc->interest = 0;
-	wc->on_worker = false;
+	wc->handed_off = false;
 	if (!conn_set_add(&l->conns, &wc->conn)) {
 		free(wc);
 		return;

@@ -81,7 +81,7 @@ void loop_destroy(struct loop *l);
  * connection's unread input.
  */
 typedef void (*loop_hand_off_fn)(void *arg, struct conn *c);
-void loop_use_workers(struct loop *l, loop_hand_off_fn hand_off, void *arg);
+void loop_hand_off_handlers(struct loop *l, loop_hand_off_fn hand_off, void *arg);
 void loop_handled(struct loop *l, struct conn *c);
 /* While handed off, a connection can be queued by a link (list.h) that
  * the loop keeps in its record of it: the workers' queues need one per
