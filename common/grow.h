@@ -15,5 +15,9 @@
  * `first`, until it holds them, and the new elements are zeroed. Returns
  * false when out of memory, the array and *cap then as they were. */
 bool grow_array(void *array_ptr, size_t *cap, size_t need, size_t size, size_t first);
+/* The array whose address is array_ptr made exactly n elements of `size`
+ * bytes long (realloc through the caller's typed pointer); new elements
+ * are not cleared. False when out of memory, the array then as it was. */
+bool resize_array(void *array_ptr, size_t n, size_t size);
 
 #endif

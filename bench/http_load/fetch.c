@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "http_load.h"
 
 /* A slot's fetch state for a new request (its response, what was sent). */
@@ -26,25 +27,14 @@ static void reset_fetch(struct fetch *f)
  * list, lowest first. Only between fetches' steps: the slots may move. */
 bool grow_slots(int cap)
 {
-	struct fetch *grown_fetches = realloc(run.fetches, (size_t)cap * sizeof(*run.fetches));
-	int *grown_free, *grown_pending, i;
-	struct waiter_event *grown_events;
+	size_t n = (size_t)cap;
+	int i;
 
-	if (grown_fetches == NULL)
+	if (!resize_array(&run.fetches, n, sizeof(*run.fetches)) ||
+	    !resize_array(&run.free_slots, n, sizeof(*run.free_slots)) ||
+	    !resize_array(&run.pending_sends, n, sizeof(*run.pending_sends)) ||
+	    !resize_array(&run.ready_events, n, sizeof(*run.ready_events)))
 		return false;
-	run.fetches = grown_fetches;
-	grown_free = realloc(run.free_slots, (size_t)cap * sizeof(*run.free_slots));
-	if (grown_free == NULL)
-		return false;
-	run.free_slots = grown_free;
-	grown_pending = realloc(run.pending_sends, (size_t)cap * sizeof(*run.pending_sends));
-	if (grown_pending == NULL)
-		return false;
-	run.pending_sends = grown_pending;
-	grown_events = realloc(run.ready_events, (size_t)cap * sizeof(*run.ready_events));
-	if (grown_events == NULL)
-		return false;
-	run.ready_events = grown_events;
 	memset(run.fetches + run.fetch_cap, 0,
 	       (size_t)(cap - run.fetch_cap) * sizeof(*run.fetches));
 	for (i = cap - 1; i >= run.fetch_cap; i--) {

@@ -1,7 +1,7 @@
 /*
  * test_grow.c - common/grow.c, as TAP: an array that grows by doubling
  * keeps what it held, zeroes what is new, and says no rather than wrap
- * around.
+ * around; resize_array keeps what it keeps and says no the same way.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +46,12 @@ int main(void)
 	report(!ok && bytes == NULL && bytes_cap == 0,
 	       "SIZE_MAX elements: refused, not an endless doubling",
 	       "grow_array accepted SIZE_MAX bytes");
+	ok = resize_array(&pairs, 2, sizeof(*pairs));
+	report(ok && pairs[0].a == 0 && pairs[1].a == 1 && pairs[1].b == -1,
+	       "resize_array to fewer elements keeps those it keeps", "an element changed");
+	ok = resize_array(&pairs, SIZE_MAX / 2, sizeof(*pairs));
+	report(!ok && pairs[1].a == 1, "resize_array refuses a size that would overflow",
+	       "resize_array accepted SIZE_MAX / 2 pairs, or lost the array");
 	free(pairs);
 	return tap_failures != 0;
 }
