@@ -168,6 +168,10 @@ made_up_run() {
 	[[ "$output" == *$'lesson generator (article 003): '*$'\n  At 10 concurrent clients: 06_epoll 18 µs; 03_thread 30 (1.7×).\n'* ]]
 	[[ "$output" == *$'\nnoise: 1 of 3 points noisy; steal over the run: 0.2%\n'* ]]
 	[[ "${lines[-1]}" == "bench/report: $out/index.html" ]]
+	# The page's lesson tables are for reading, as the captions are: the
+	# generator's 18 µs, not 18.0 or 1.8e+01.
+	grep -q '<td>18</td>' "$out/index.html"
+	! grep -q '<td>[0-9.]*e[+-]' "$out/index.html"
 	# An earlier run, in the CSV of its day, renders too (a copy: the
 	# committed run stays as it was).
 	cp -R bench/results/2026-11-28-vm "$BATS_TEST_TMPDIR/old"
@@ -187,7 +191,7 @@ made_up_run() {
 		for r in 1 2 3; do
 			echo "06_epoll,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.00,0.0,12.0,2.0,,0.1,2000,0.00,0.0,"
 			echo "03_thread,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.01,5000.0,21.0,2.0,,0.1,2000,0.00,0.0,"
-			echo "06_epoll,delay,1000,$r,1000$r,960,14,1000,1000,1000,0,0,0,0,0.10,50.0,9.8,0.3,,0.1,2000,0.1,50.0,"
+			echo "06_epoll,delay,1000,$r,1000$r,1960,14,1000,1000,1000,0,0,0,0,0.10,50.0,9.8,0.3,,0.1,2000,0.1,50.0,"
 		done
 	} >"$out/results.csv"
 	echo "pinning: made up" >"$out/env.txt"
@@ -200,6 +204,9 @@ made_up_run() {
 	[[ "$output" != *"5000.0"* ]]
 	[[ "$output" == *"< under 5 clock ticks of server CPU"* ]]
 	[[ "$output" == *$'\n  At 1 concurrent client: 06_epoll 1/s; 03_thread 1 (1.0×).\n'* ]]
+	# ...and its page's table writes thousands as a reader does (1.96e+03
+	# before).
+	grep -q '<td>1,960</td>' "$out/index.html"
 }
 
 @test "bench/compare: ratios per point, a change told from noise, and the repeatability checks" {
