@@ -8,8 +8,10 @@
 HTTP_LOAD_CSV_COLUMNS="fetches seconds fetches_per_sec bytes_per_sec connect_mean_ms p50_ms p90_ms p99_ms p999_ms errors timeouts failed non2xx unfinished"
 
 # csv_columns NAME...: the named columns of the "csv,..." line on stdin,
-# separated by spaces. Status 1 if there is no such line, 2 for a name that
-# is not a column (so a typo fails instead of reading an empty field).
+# separated by spaces; an empty column (a percentile without a sample) is
+# "-", so that the columns after it keep their places. Status 1 if there is
+# no such line, 2 for a name that is not a column (so a typo fails instead
+# of reading an empty field).
 csv_columns() {
 	awk -F, -v want="$*" -v names="$HTTP_LOAD_CSV_COLUMNS" '
 		BEGIN {
@@ -26,7 +28,7 @@ csv_columns() {
 		}
 		/^csv,/ && !found {
 			for (i = 1; i <= k; i++)
-				printf "%s%s", (i > 1 ? " " : ""), $(column[wanted[i]])
+				printf "%s%s", (i > 1 ? " " : ""), ($(column[wanted[i]]) == "" ? "-" : $(column[wanted[i]]))
 			print ""
 			found = 1
 		}

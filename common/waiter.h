@@ -24,9 +24,17 @@
 
 struct waiter;
 
+/* Beside READY_READ and READY_WRITE in a waiter_event: the peer has shut
+ * its side down. An edge-triggered waiter reports the end of file once,
+ * and it may come in the same event as the last data: a caller that stops
+ * reading at a short read must not stop when this is set, or it never
+ * hears of the end (bench/http_load's keep-alive fetches). */
+#define WAITER_HANGUP 4u
+
 struct waiter_event {
 	uint64_t tag;    /* what waiter_add was given */
-	unsigned events; /* READY_READ | READY_WRITE; errors and hang-ups count as both */
+	unsigned events; /* READY_READ | READY_WRITE (errors and hang-ups count as both),
+			    WAITER_HANGUP */
 };
 
 struct waiter *waiter_create(int max_fds);

@@ -202,6 +202,58 @@ fails_as() {
 	fails_as garbage "bad responses" "bad response"
 }
 
+# ka MODE: 20 keep-alive fetches, one at a time, from fakeserver MODE.
+ka() {
+	fake "$1"
+	run --separate-stderr "$HTTP_LOAD" -keepalive -parallel 1 -fetches 20 -timeout 5 -csv "$URLS"
+	stop_server
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+}
+
+# The server answers 10 requests and closes (no Connection: close), the
+# last answer and its FIN in one segment, then reads on (a lingering
+# close: no reset). The FIN raises no edge of its own: a fetch that
+# stopped reading at the short read sent request 11 and waited -timeout.
+@test "-keepalive: a FIN that comes with the last answer is seen at once, not waited out" {
+	ka ka-fin
+	[[ "${lines[0]}" == "19 fetches, 1 max parallel, 57 bytes, in "* ]]
+	[[ "$output" == *$'\n1 closed before a response\n'* ]]
+	[[ "$output" != *"timeouts"* ]]
+	csv_is fetches failed timeouts "19,1,0"
+	awk '{ exit !($1 < 4) }' < <(csv_columns seconds <<<"$output")
+}
+
+@test "-keepalive: 'keep-alive, Close' and an HTTP/1.0 answer end the connection; the next fetch opens a new one" {
+	ka ka-Close
+	[[ "${lines[0]}" == "20 fetches, "* ]]
+	csv_is fetches failed "20,0"
+	ka ka-http10
+	[[ "${lines[0]}" == "20 fetches, "* ]]
+	csv_is fetches failed "20,0"
+}
+
+# 5 bytes after each answer's Content-Length, in the same write: they were
+# dropped when they came in the read that completed the answer.
+@test "bytes past a response's Content-Length are a bad response, not dropped" {
+	ka ka-extra
+	[[ "${lines[0]}" == "0 fetches, "* ]]
+	[[ "$output" == *$'\n20 bad responses\n'* ]]
+	[ "$(grep -c 'bytes after the end the response declared' <<<"$stderr")" -eq 20 ]
+	csv_is fetches failed "0,20"
+}
+
+@test "no percentile without a sample: every fetch failed, the -csv fields are empty" {
+	fake close
+	run --separate-stderr "$HTTP_LOAD" -parallel 1 -fetches 4 -percentiles -csv "$URLS"
+	stop_server
+	echo "$output"
+	[[ "$output" == *"msecs/response: no percentiles: no fetch completed or was in flight at the end"* ]]
+	[[ "${lines[-1]}" =~ ^csv,0,[0-9.e+-]+,0,0,[0-9.e+-]+,,,,,4,0,4,0,0$ ]]
+	csv_is p50_ms p99_ms fetches "-,-,0"
+}
+
 @test "a 503 is a completed fetch with its code, and an error in -csv" {
 	fake status503
 	run --separate-stderr "$HTTP_LOAD" -parallel 1 -fetches 4 -csv "$URLS"
@@ -286,6 +338,18 @@ fails_as() {
 	echo "http_load's CPU over 2 s at -rate 1000: $cpu s"
 	# Well under a core: it did 93% before (1.86 s of 2).
 	awk -v c="$cpu" 'BEGIN { exit !(c < 0.8) }'
+}
+
+# With every slot in flight (ulimit -n 40, answers 1.5 s away) a start that
+# is due waits for a slot: it waited 0 ns in a loop, 2.3-2.7 s of CPU in 3 s.
+@test "-rate with every slot in flight sleeps until one frees, not in a loop" {
+	local cpu
+	serve
+	printf 'http://127.0.0.1:%s/delay/1500\n' "$PORT" >"$URLS"
+	cpu=$(bash -c 'ulimit -n 40 && "$@" >/dev/null 2>&1; times' _ "$HTTP_LOAD" -rate 100 -seconds 3 "$URLS" | tail -n 1 |
+		awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print (u[1] * 60 + u[2]) + (s[1] * 60 + s[2]) }')
+	echo "http_load's CPU over 3 s with every slot waiting: $cpu s"
+	awk -v c="$cpu" 'BEGIN { exit !(c < 0.6) }'
 }
 
 # -rate can have as many fetches in flight as there are descriptors, but

@@ -56,6 +56,7 @@ static void help(void)
 	    "                csv,fetches,seconds,fetches_per_sec,bytes_per_sec,connect_mean_ms,\n"
 	    "                "
 	    "p50_ms,p90_ms,p99_ms,p999_ms,errors,timeouts,failed,non2xx,unfinished\n"
+	    "                (the percentiles are empty when no fetch has a latency to rank)\n"
 	    "  -version      print the version\n"
 	    "\n"
 	    "Any unique-enough prefix of a flag works: -p 10 -s 5 is -parallel 10 -seconds 5.\n"

@@ -201,8 +201,10 @@ void send_pending(uint64_t now)
 
 	for (i = 0; i < run.pending_count; i++) {
 		struct fetch *f = &run.fetches[run.pending_sends[i]];
-		if (f->state == SENDING)
+		if (f->state == SENDING) {
 			send_request(f, now);
+			receive(f, now); /* reads only what a hang-up left (can_read) */
+		}
 	}
 	run.pending_count = 0;
 }
@@ -228,9 +230,9 @@ static void on_eof(struct fetch *f, uint64_t now)
 }
 
 /* Read while there is something to read. A short read that completes the
- * response is trusted to have drained the socket; one that leaves it
- * incomplete is not, since an EOF that came with the data raises no new
- * edge: read on until EAGAIN. */
+ * response is trusted to have drained the socket (unless the waiter saw
+ * the server hang up); one that leaves it incomplete is not, since an EOF
+ * that came with the data raises no new edge: read on until EAGAIN. */
 static void receive(struct fetch *f, uint64_t now)
 {
 	static char buf[65536];
@@ -273,13 +275,19 @@ static void receive(struct fetch *f, uint64_t now)
 			ms_add(&run.st.first_response, (double)(now - f->sent_ns) / 1e6);
 		verdict = response_feed(&f->response, buf, (size_t)n, run.opt.checksum);
 		if (verdict < 0) {
-			fetch_failed(f, FAIL_BAD_RESPONSE,
-				     "bad response (not HTTP/1.x, or framing we cannot follow)",
-				     now);
+			char why[120];
+
+			snprintf(why, sizeof(why), "bad response (%s)", f->response.error);
+			fetch_failed(f, FAIL_BAD_RESPONSE, why, now);
 			return;
 		}
 		if (verdict > 0) {
-			if ((size_t)n < room)
+			/* A short read drained the socket, unless the server's
+			 * end of file came with this data: an edge-triggered
+			 * waiter will not report it again, and the next
+			 * request on this connection must find it (send_pending
+			 * reads on), not wait out -timeout. */
+			if ((size_t)n < room && !f->peer_closed)
 				f->can_read = false;
 			response_complete(f, now);
 			return;
@@ -327,7 +335,7 @@ void start_fetch(uint64_t scheduled, uint64_t now)
 	 * start in one turn, and each one's connect time and closed-loop
 	 * latency count from its own connect(). */
 	f->started_ns = f->last_io_ns = now_ns();
-	f->can_read = f->can_write = f->paused = false;
+	f->can_read = f->can_write = f->paused = f->peer_closed = false;
 	f->state = CONNECTING;
 	run.st.started++;
 	if (++run.st.active > run.st.max_parallel)
@@ -401,5 +409,7 @@ void dispatch(const struct waiter_event *ev, uint64_t now)
 		f->can_read = true;
 	if (ev->events & READY_WRITE)
 		f->can_write = true;
+	if (ev->events & WAITER_HANGUP)
+		f->peer_closed = true;
 	progress(f, now);
 }

@@ -63,6 +63,7 @@ struct fetch {
 	enum fetch_state state;
 	bool can_read, can_write; /* edge-triggered readiness not yet used up */
 	bool paused;              /* throttled: ahead of its byte budget */
+	bool peer_closed;         /* the waiter reported the server's end of file */
 	struct url *url;
 	size_t sent;
 	struct response response; /* what has arrived of the answer (framing.h) */

@@ -24,19 +24,22 @@
 /* At the end of a -seconds run: fetches in flight, and -rate starts that
  * were due but never made, are not counted as fetches or failures; with
  * -percentiles their wait so far goes into the latency histogram, a lower
- * bound for each, so a stalled server cannot look fast. */
+ * bound for each, so a stalled server cannot look fast. A fetch started
+ * at or after the end (the last burst of starts can run past it) has not
+ * waited inside the run: it is neither unfinished nor a latency (end - start
+ * would wrap to 1.8e13 ms). */
 static void account_unfinished(uint64_t next_start)
 {
 	int i;
 
 	for (i = 0; i < run.fetch_cap; i++) {
 		struct fetch *f = &run.fetches[i];
-		if (f->state == IDLE)
+		uint64_t since = run.opt.rate ? f->scheduled_ns : f->started_ns;
+
+		if (f->state == IDLE || since >= run.end_ns)
 			continue;
 		run.st.unfinished++;
-		histogram_record(&run.st.latency,
-				 (run.end_ns - (run.opt.rate ? f->scheduled_ns : f->started_ns)) /
-				     1000);
+		histogram_record(&run.st.latency, (run.end_ns - since) / 1000);
 	}
 	while (run.opt.rate && next_start < run.end_ns && more_fetches_wanted(next_start)) {
 		run.st.unfinished++;
@@ -114,7 +117,12 @@ int main(int argc, char **argv)
 
 		wake =
 		    burst > START_BURST ? now : last_tick + tick_ns; /* more to start: no waiting */
-		if (run.opt.rate && more_fetches_wanted(next_start) && next_start < wake)
+		/* The next scheduled start, if a slot can take it: with every
+		 * slot in flight (the descriptor limit) a start that is due
+		 * waits for an event or a tick to free one, not a zero timeout
+		 * that would spin until then. */
+		if (run.opt.rate && more_fetches_wanted(next_start) && next_start < wake &&
+		    (run.free_count > 0 || run.fetch_cap < run.fetch_max))
 			wake = next_start;
 		if (run.end_ns < wake)
 			wake = run.end_ns;

@@ -37,6 +37,17 @@ static double quantile_ms(double q)
 	return (double)histogram_quantile(&run.st.latency, q) / 1000;
 }
 
+/* A -csv field: the quantile, or nothing at all when no fetch has a
+ * latency to rank (all failed, or none ran): 0 ms would be a figure that
+ * did not happen. */
+static void csv_quantile(double q)
+{
+	if (run.st.latency.total > 0)
+		printf(",%g", quantile_ms(q));
+	else
+		printf(",");
+}
+
 void report(double elapsed)
 {
 	int code, i;
@@ -70,7 +81,10 @@ void report(double elapsed)
 	for (code = 0; code < 1000; code++)
 		if (run.st.codes[code] > 0)
 			printf("  code %03d -- %ld\n", code, run.st.codes[code]);
-	if (run.opt.percentiles) {
+	if (run.opt.percentiles && run.st.latency.total == 0) {
+		printf("msecs/response: no percentiles: no fetch completed or was in flight at the "
+		       "end\n");
+	} else if (run.opt.percentiles) {
 		printf("msecs/response: p50 %g, p90 %g, p99 %g, p99.9 %g, max %g\n",
 		       quantile_ms(0.50), quantile_ms(0.90), quantile_ms(0.99), quantile_ms(0.999),
 		       (double)run.st.latency.max / 1000);
@@ -80,12 +94,17 @@ void report(double elapsed)
 			       "lower bounds)\n",
 			       run.st.unfinished);
 	}
-	if (run.opt.csv)
-		printf("csv,%ld,%g,%g,%g,%g,%g,%g,%g,%g,%ld,%ld,%ld,%ld,%ld\n", run.st.fetches,
-		       elapsed, elapsed > 0 ? (double)run.st.fetches / elapsed : 0,
+	if (run.opt.csv) {
+		printf("csv,%ld,%g,%g,%g,%g", run.st.fetches, elapsed,
+		       elapsed > 0 ? (double)run.st.fetches / elapsed : 0,
 		       elapsed > 0 ? run.st.bytes / elapsed : 0,
-		       run.st.connect.count ? run.st.connect.sum / (double)run.st.connect.count : 0,
-		       quantile_ms(0.50), quantile_ms(0.90), quantile_ms(0.99), quantile_ms(0.999),
-		       failures() + run.st.non2xx + run.st.bad_bytes, run.st.failed[FAIL_TIMEOUT],
-		       failures(), run.st.non2xx, run.st.unfinished);
+		       run.st.connect.count ? run.st.connect.sum / (double)run.st.connect.count
+					    : 0);
+		csv_quantile(0.50);
+		csv_quantile(0.90);
+		csv_quantile(0.99);
+		csv_quantile(0.999);
+		printf(",%ld,%ld,%ld,%ld,%ld\n", failures() + run.st.non2xx + run.st.bad_bytes,
+		       run.st.failed[FAIL_TIMEOUT], failures(), run.st.non2xx, run.st.unfinished);
+	}
 }

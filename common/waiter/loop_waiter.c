@@ -1,7 +1,8 @@
 /*
  * loop_waiter.c - common/loop.c driven through the waiter (waiter.h): the
  * watch() that 11_pool and 12_reuseport share (the waiter reports the
- * same READY_ bits that loop_ready takes, ready.h: nothing to translate).
+ * same READY_ bits that loop_ready takes, ready.h: nothing to translate
+ * but WAITER_HANGUP, left out: the connection's own read sees the end).
  * Linked only into the models that wait this way (the Makefile).
  */
 #include "loop_waiter.h"
@@ -33,7 +34,7 @@ int loop_watch_waiter(void *waiter, int fd, unsigned old, unsigned interest)
 
 bool loop_ready_waiter(struct loop *l, const struct waiter_event *event)
 {
-	return loop_ready(l, (int)event->tag, event->events);
+	return loop_ready(l, (int)event->tag, event->events & (READY_READ | READY_WRITE));
 }
 
 struct waiter *loop_waiter_create(void)

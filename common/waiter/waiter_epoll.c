@@ -36,7 +36,8 @@ void waiter_destroy(struct waiter *w)
 
 int waiter_add(struct waiter *w, int fd, uint64_t tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET, .data.u64 = tag };
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+				  .data.u64 = tag };
 
 	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
@@ -104,7 +105,8 @@ int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t 
 		unsigned e = w->ready[i].events;
 		out[i].tag = w->ready[i].data.u64;
 		out[i].events = (e & (EPOLLIN | EPOLLHUP | EPOLLERR) ? READY_READ : 0) |
-				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? READY_WRITE : 0);
+				(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? READY_WRITE : 0) |
+				(e & (EPOLLRDHUP | EPOLLHUP) ? WAITER_HANGUP : 0);
 	}
 	return n;
 }

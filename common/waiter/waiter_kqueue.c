@@ -85,6 +85,8 @@ int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t 
 		out[i].events = w->ready[i].flags & (EV_EOF | EV_ERROR) ? READY_READ | READY_WRITE
 				: w->ready[i].filter == EVFILT_READ     ? READY_READ
 									: READY_WRITE;
+		if (w->ready[i].filter == EVFILT_READ && w->ready[i].flags & EV_EOF)
+			out[i].events |= WAITER_HANGUP;
 	}
 	return n;
 }

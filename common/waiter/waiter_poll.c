@@ -94,7 +94,8 @@ int waiter_wait_ns(struct waiter *w, struct waiter_event *out, int max, int64_t 
 			continue;
 		out[n].tag = w->tags[i];
 		out[n++].events = (e & (POLLIN | POLLHUP | POLLERR) ? READY_READ : 0) |
-				  (e & (POLLOUT | POLLHUP | POLLERR) ? READY_WRITE : 0);
+				  (e & (POLLOUT | POLLHUP | POLLERR) ? READY_WRITE : 0) |
+				  (e & POLLHUP ? WAITER_HANGUP : 0);
 	}
 	return ready < 0 ? -1 : n;
 }

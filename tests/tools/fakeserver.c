@@ -15,6 +15,16 @@
  *     eof-bodies  no Content-Length; bodies of 10 and 11 bytes by turns
  *     bad-length  Content-Length: 99999999999999999999999
  *     garbage     a reply that is not HTTP
+ *   keep-alive answers (no Connection: close), several per connection:
+ *     ka-fin      ok without Connection: close, 10 per connection; the 10th
+ *                 leaves in one segment with the FIN (TCP_CORK, then
+ *                 shutdown), and the server reads on until the client
+ *                 closes (a lingering close: no reset tells the client)
+ *     ka-extra    ok without Connection: close, 5 bytes past its
+ *                 Content-Length in the same write, 10 per connection
+ *   and answers that close the connection in other words than "close":
+ *     ka-Close    Connection: keep-alive, Close
+ *     ka-http10   HTTP/1.0 with a Content-Length and no keep-alive
  *
  * Prints "fakeserver listening on 127.0.0.1:PORT pid PID" on stderr.
  */
@@ -22,31 +32,46 @@
 #include <err.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define OK_REPLY "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
+#define KA_REPLY "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
 
 static const struct mode {
 	const char *name;
-	const char *reply; /* NULL: no reply */
+	const char *reply;  /* NULL: no reply */
+	int per_connection; /* answers before the close (0: one) */
+	bool fin_with_last; /* the last answer and the FIN in one segment */
 } modes[] = {
-	{ "ok", OK_REPLY },
-	{ "record", OK_REPLY },
-	{ "status503", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: "
-		       "close\r\n\r\nbusy\n" },
-	{ "close", NULL },
-	{ "reset", NULL },
-	{ "head-only", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" },
-	{ "truncate", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
-		      "0123456789012345678901234567890123456789012345678\n" },
-	{ "eof-bodies", "HTTP/1.0 200 OK\r\n\r\n" },
-	{ "bad-length", "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nok\n" },
-	{ "garbage", "HELLO THERE\r\n\r\n" },
+	{ .name = "ok", .reply = OK_REPLY },
+	{ .name = "record", .reply = OK_REPLY },
+	{ .name = "status503",
+	  .reply = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: "
+		   "close\r\n\r\nbusy\n" },
+	{ .name = "close", .reply = NULL },
+	{ .name = "reset", .reply = NULL },
+	{ .name = "head-only", .reply = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" },
+	{ .name = "truncate",
+	  .reply = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+		   "0123456789012345678901234567890123456789012345678\n" },
+	{ .name = "eof-bodies", .reply = "HTTP/1.0 200 OK\r\n\r\n" },
+	{ .name = "bad-length",
+	  .reply = "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nok\n" },
+	{ .name = "garbage", .reply = "HELLO THERE\r\n\r\n" },
+	{ .name = "ka-fin", .reply = KA_REPLY, .per_connection = 10, .fin_with_last = true },
+	{ .name = "ka-extra", .reply = KA_REPLY "EXTRA", .per_connection = 10 },
+	{ .name = "ka-Close",
+	  .reply =
+	      "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive, Close\r\n\r\nok\n" },
+	{ .name = "ka-http10", .reply = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n" },
 };
 
 /* Read until the blank line that ends a request head (or EOF); returns the
@@ -80,6 +105,21 @@ static void write_all(int fd, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+/* Half-close, then read and drop whatever comes until the client closes
+ * (at most 5 s): what a server's lingering close does, so the client gets
+ * the FIN and no reset. */
+static void linger_until_eof(int fd)
+{
+	struct timeval bound = { .tv_sec = 5 };
+	char sink[4096];
+	ssize_t n;
+
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof(bound));
+	while ((n = read(fd, sink, sizeof(sink))) > 0 || (n < 0 && errno == EINTR))
+		;
 }
 
 int main(int argc, char **argv)
@@ -131,6 +171,24 @@ int main(int argc, char **argv)
 		} else if (strcmp(mode->name, "eof-bodies") == 0) {
 			write_all(fd, mode->reply, strlen(mode->reply));
 			write_all(fd, "0123456789\n", served % 2 ? 11 : 10);
+		} else if (mode->per_connection > 1) {
+			int answered = 0;
+
+			while (got > 0) {
+				if (++answered == mode->per_connection && mode->fin_with_last) {
+#ifdef TCP_CORK
+					/* Held back until close(), which sends it with the FIN. */
+					setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one));
+#endif
+				}
+				write_all(fd, mode->reply, strlen(mode->reply));
+				if (answered == mode->per_connection) {
+					if (mode->fin_with_last)
+						linger_until_eof(fd);
+					break;
+				}
+				got = read_head(fd, request, sizeof(request));
+			}
 		} else if (mode->reply != NULL) {
 			write_all(fd, mode->reply, strlen(mode->reply));
 		}

@@ -38,19 +38,40 @@ struct frame_case {
 /* clang-format off: one case per line reads as a table */
 static const struct frame_case cases[] = {
 	{ "Content-Length: 3", OK "Content-Length: 3\r\n\r\nok\n", 1, 41, 200, 3, 3, false },
-	{ "bytes after the response are not looked at", OK "Content-Length: 2\r\n\r\nokEXTRA", 1,
-	  40, 200, 2, 2, false },
+	{ "bytes past the declared length: cannot frame", OK "Content-Length: 2\r\n\r\nokEXTRA", -1,
+	  41, 0, 0, 0, false },
+	{ "a byte after a Content-Length: 0 response", OK "Content-Length: 0\r\n\r\nX", -1, 39, 0,
+	  0, 0, false },
+	{ "a byte after a 204", "HTTP/1.1 204 No Content\r\n\r\nX", -1, 28, 0, 0, 0, false },
 	{ "Content-Length: 0 ends at the blank line", OK "Content-Length: 0\r\n\r\n", 1, 38, 200, 0,
 	  0, false },
 	{ "204 has no body", "HTTP/1.1 204 No Content\r\n\r\n", 1, 27, 204, 0, 0, false },
 	{ "304 has no body", "HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n", 1, 48, 304,
 	  0, 0, false },
 	{ "no Content-Length: body to EOF", "HTTP/1.0 200 OK\r\n\r\nhello", 0, NEVER, 200, -1, 5,
-	  false },
+	  true },
 	{ "bare LF line endings", "HTTP/1.1 200 OK\nContent-Length: 1\n\nx", 1, 36, 200, 1, 1,
 	  false },
 	{ "Connection: close is seen", OK "Connection: close\r\nContent-Length: 1\r\n\r\nx", 1, 58,
 	  200, 1, 1, true },
+	{ "Connection: Close, in any case", OK "Connection: Close\r\nContent-Length: 1\r\n\r\nx", 1,
+	  58, 200, 1, 1, true },
+	{ "close among other tokens",
+	  OK "connection: keep-alive,CLOSE \r\nContent-Length: 1\r\n\r\nx", 1, 70, 200, 1, 1,
+	  true },
+	{ "close in a second Connection line",
+	  OK "Connection: keep-alive\r\nConnection: close\r\n"
+	     "Content-Length: 1\r\n\r\nx",
+	  1, 82, 200, 1, 1, true },
+	{ "a token that only contains close",
+	  OK "Connection: closed, x-close\r\nContent-Length: 1\r\n"
+	     "\r\nx",
+	  1, 68, 200, 1, 1, false },
+	{ "HTTP/1.0 closes unless keep-alive", "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx", 1,
+	  39, 200, 1, 1, true },
+	{ "HTTP/1.0 with Connection: Keep-Alive stays open",
+	  "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 1\r\n\r\nx", 1, 63, 200, 1,
+	  1, false },
 	{ "header names in any case, blanks around the length",
 	  OK "CONTENT-length:  7 \r\n\r\n1234567", 1, 47, 200, 7, 7, false },
 	{ "a 100 Continue, then the answer",
@@ -94,8 +115,10 @@ static bool fields_match(const struct frame_case *t, const struct response *r)
 	       r->body_bytes == t->body && r->server_closes == t->closes;
 }
 
-/* Feed the case in pieces of `step` bytes (0: all at once); the verdict
- * and the count of bytes fed when it came. */
+/* Feed the case in pieces of `step` bytes (0: all at once), on past a
+ * complete response while input is left (a byte after the end is an
+ * error however it arrives); the last verdict and the count of bytes fed
+ * when it first came. */
 static int feed(const struct frame_case *t, size_t step, struct response *r, size_t *at)
 {
 	size_t len = strlen(t->input), done = 0;
@@ -103,15 +126,14 @@ static int feed(const struct frame_case *t, size_t step, struct response *r, siz
 
 	response_reset(r);
 	*at = 0;
-	while (done < len) {
+	while (done < len && verdict >= 0) {
 		size_t n = step == 0 || step > len - done ? len - done : step;
+		int v = response_feed(r, t->input + done, n, true);
 
-		verdict = response_feed(r, t->input + done, n, true);
 		done += n;
-		if (verdict != 0) {
+		if (v != verdict)
 			*at = done;
-			break;
-		}
+		verdict = v;
 	}
 	return verdict;
 }
@@ -149,10 +171,12 @@ int main(void)
 			v = response_feed(&split_response, t->input, split, true);
 			if (v != 0)
 				got_at = split;
-			else {
-				v = response_feed(&split_response, t->input + split, len - split,
-						  true);
-				got_at = v != 0 ? len : 0;
+			if (v >= 0) {
+				int second = response_feed(&split_response, t->input + split,
+							   len - split, true);
+				if (second != v)
+					got_at = second != 0 ? len : 0;
+				v = second;
 			}
 			if (v != t->verdict || !fields_match(t, &split_response) ||
 			    (v != 0 && got_at < t->at)) {
