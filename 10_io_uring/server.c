@@ -308,12 +308,17 @@ static void completed(struct server_ring *sr, struct uring_conn *uc, struct io_u
 	apply(sr, uc, want);
 }
 
-static void expire(struct server_ring *sr)
+/* Deadlines that had passed when the turn's wait began, and only those:
+ * the wait ran the kernel's deferred completions for whatever arrived
+ * until then (DEFER_TASKRUN), so a request that came in time is already in
+ * its connection's buffer. One that passed later -- during this turn's own
+ * work, or while the process was stopped in the wait -- waits for the next
+ * wait to bring in what arrived meanwhile. */
+static void expire(struct server_ring *sr, uint64_t wait_began_ms)
 {
-	uint64_t now = timer_now_ms();
 	struct conn *c;
 
-	while ((c = conn_set_next_expired(&sr->conns, now)) != NULL)
+	while ((c = conn_set_next_expired(&sr->conns, wait_began_ms)) != NULL)
 		apply(sr, (struct uring_conn *)c, conn_on_event(c, 0));
 }
 
@@ -343,6 +348,7 @@ static void run(struct server_ring *sr)
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 		int wait_ms = conn_set_wait_ms(&sr->conns), rc;
+		uint64_t wait_began_ms = timer_now_ms();
 		struct timespec wait = duration_timespec_ms(wait_ms);
 		struct __kernel_timespec ts = { .tv_sec = wait.tv_sec, .tv_nsec = wait.tv_nsec };
 		/* The turn's one system call: submit, and wait for at least one
@@ -368,7 +374,7 @@ static void run(struct server_ring *sr)
 		}
 		io_uring_cq_advance(&sr->ring, seen);
 		stats_add(STAT_COMPLETIONS, (long)seen);
-		expire(sr);
+		expire(sr, wait_began_ms);
 	}
 }
 

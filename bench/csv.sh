@@ -5,7 +5,7 @@
 # against the order `http_load -help` documents.
 
 # The columns after the leading "csv", in order.
-HTTP_LOAD_CSV_COLUMNS="fetches seconds fetches_per_sec bytes_per_sec connect_mean_ms p50_ms p90_ms p99_ms p999_ms errors timeouts failed non2xx unfinished"
+HTTP_LOAD_CSV_COLUMNS="fetches seconds fetches_per_sec bytes_per_sec connect_mean_ms p50_ms p90_ms p99_ms p999_ms errors timeouts failed non2xx unfinished unserved"
 
 # csv_columns NAME...: the named columns of the "csv,..." line on stdin,
 # separated by spaces; an empty column (a percentile without a sample) is

@@ -55,9 +55,13 @@ stop_model() {
 	wait "$SPID" 2>/dev/null
 }
 
+# NETNS: a command prefix that runs a command in the network namespace the
+# server listens in (bench/run: one per run; empty: this one).
+NETNS=()
+
 # stat_value NAME: one counter from the running model's /stats (PORT).
 stat_value() {
-	curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'
+	"${NETNS[@]}" curl -s --max-time 5 "http://127.0.0.1:$PORT/stats" | awk -v n="$1:" '$1 == n { print $2 }'
 }
 
 
@@ -92,7 +96,7 @@ CONF
 	"${NGINX_PREFIX[@]}" "${PIN_SERVER[@]}" nginx -c "$dir/nginx.conf" -p "$dir" 2>/dev/null &
 	SERVER_PID=$!
 	for i in $(seq 100); do
-		curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+		"${NETNS[@]}" curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/" && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || return 1
 		sleep 0.05
 	done

@@ -485,8 +485,20 @@ static void yield(struct conn *c)
 	c->deadline_ms = timer_now_ms();
 }
 
+/* Is this deadline a verdict on the client (too slow to send its head or
+ * body, or to read its answer), rather than a plan of our own (a /delay,
+ * the end of a lingering close)? */
+static bool deadline_judges_client(const struct conn *c)
+{
+	return c->state == CONN_READ_REQUEST || c->state == CONN_DISCARD_BODY ||
+	       c->state == CONN_WRITE;
+}
+
 enum conn_want conn_on_event(struct conn *c, unsigned events)
 {
+	uint64_t judged_deadline = 0;
+	bool judge_after = false, settled;
+
 	if (events & READY_READ)
 		c->can_read = true;
 	if (events & READY_WRITE)
@@ -495,10 +507,30 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 		c->yielded = false;
 		c->deadline_ms = c->yielded_deadline;
 	}
-	if (timer_now_ms() >= c->deadline_ms)
-		deadline_passed(c);
+	if (timer_now_ms() >= c->deadline_ms) {
+		if (!deadline_judges_client(c)) {
+			deadline_passed(c);
+		} else {
+			/* Look before judging. The clock says the client is
+			 * late, but the loop may be the one that is late: held
+			 * by a /spin, a slow handler or a SIGSTOP, it finds the
+			 * deadline past with the request that came in time
+			 * waiting in the socket. So what the socket holds is
+			 * taken first (nginx handles a wake-up's ready events
+			 * before it expires its timers); only a client whose
+			 * steps renewed no deadline -- nothing came, or a head
+			 * still unfinished -- is timed out. In completion mode
+			 * the kernel has already read: what came is in buf. */
+			judge_after = true;
+			judged_deadline = c->deadline_ms;
+			if (c->mode != CONN_COMPLETION && c->state == CONN_WRITE)
+				c->can_write = true;
+			else if (c->mode != CONN_COMPLETION)
+				c->can_read = true;
+		}
+	}
 	c->steps = 0;
-	while (step(c)) {
+	while ((settled = !step(c)) == false) {
 		/* A blocking connection comes back to its driver after every
 		 * step: the driver bounds the socket's timeouts before the
 		 * next read or write (conn_blocking.c), and it is the only
@@ -515,6 +547,12 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 			break;
 		}
 	}
+	/* Judged once the steps have taken all there was: a blocking
+	 * connection comes back after each step (its next call looks again),
+	 * and one that yielded is called back at once. */
+	if (judge_after && settled && c->deadline_ms == judged_deadline &&
+	    deadline_judges_client(c))
+		deadline_passed(c);
 	switch (c->state) {
 	case CONN_WRITE:
 		return CONN_WANT_WRITE;

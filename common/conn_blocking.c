@@ -25,10 +25,15 @@ struct socket_timeouts {
 static void bound_blocking_io(const struct conn *c, struct socket_timeouts *in_force)
 {
 	uint64_t now = timer_now_ms();
-	unsigned left = c->deadline_ms > now ? (unsigned)(c->deadline_ms - now) : 1;
-	unsigned rcv =
-	    c->head_started || c->state == CONN_LINGER || c->interrupted ? left : c->idle_ms;
-	unsigned snd = c->interrupted ? left : c->idle_ms;
+	bool past = c->deadline_ms <= now;
+	unsigned left = past ? 1 : (unsigned)(c->deadline_ms - now);
+	/* Past the deadline (the process was stopped, or a signal came): the
+	 * next call takes only what is already there (conn_on_event looks
+	 * before it judges), it does not wait another idle time. */
+	unsigned rcv = past || c->head_started || c->state == CONN_LINGER || c->interrupted
+			   ? left
+			   : c->idle_ms;
+	unsigned snd = past || c->interrupted ? left : c->idle_ms;
 
 	if ((rcv != in_force->rcv_ms || snd != in_force->snd_ms) &&
 	    net_set_timeouts(c->fd, rcv, snd) == 0) {

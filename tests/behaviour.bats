@@ -77,10 +77,37 @@ teardown() {
 	[ "$output" = "400" ]
 }
 
-@test "GET /delay/200 answers, no sooner than 200 ms" {
+# The upper bound is no timing test: the shared server's idle time is 3 s,
+# and a driver that slept until its idle deadline instead of the /delay's
+# answered in 3.0 s.
+@test "GET /delay/200 answers, no sooner than 200 ms and well before the idle timeout" {
 	run curl -sS --max-time 5 -w '%{time_total}' "http://127.0.0.1:$PORT/delay/200"
 	[ "${lines[0]}" = "Hello, World!" ]
-	awk -v t="${lines[1]}" 'BEGIN { exit !(t >= 0.19) }'
+	awk -v t="${lines[1]}" 'BEGIN { exit !(t >= 0.19 && t < 2) }'
+}
+
+# A server held past a client's idle deadline (here the whole process
+# stopped; in a loop, a /spin or a slow handler does the same) must read
+# the request that arrived in time before it judges the client idle: the
+# loops compared the clock with the deadline first and reset the client,
+# its request unread. -t 1; the client connects, sends its request 0.3 s
+# later while the server is stopped, and the server wakes at 2 s.
+@test "a request that came in time is answered after the server was held past its deadline, not cut" {
+	local out="$BATS_TEST_TMPDIR/late"
+	own_server -t 1
+	printf 'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' |
+		"$CLIENT" send "$PORT" -d 300 -t 8000 >"$out" &
+	BACKGROUND_PIDS+=($!)
+	sleep 0.1 # accepted, its idle deadline armed
+	kill -STOP "$SERVER_PID"
+	sleep 1.9
+	kill -CONT "$SERVER_PID"
+	wait "${BACKGROUND_PIDS[-1]}" || true
+	cat "$out"
+	grep -q '^HTTP/1.1 200 OK' "$out"
+	grep -q 'Hello, World!' "$out"
+	# An idle client that really sent nothing is still timed out.
+	printf '' | "$CLIENT" send "$PORT" -t 4000
 }
 
 # server_cpu_ms: the server's CPU time so far, reaped children included
@@ -256,6 +283,22 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 	end=$(date +%s)
 	[ "$status" -eq 0 ]
 	[ $((end - start)) -le 5 ]
+}
+
+# The header deadline counts from a head's first byte, in every driver: a
+# blocking read's own timeout (SO_RCVTIMEO) restarts with every byte, so
+# conn_blocking.c shortens it to what is left. -t 2: one byte, another
+# 1.5 s later, then silence: cut at 2 s, not 2 s after the last byte
+# (3.5 s, what the blocking models did without that bound).
+@test "a head begun and left unfinished is cut -t after its first byte, not its last" {
+	local start end
+	own_server -t 2
+	start=$(date +%s%N)
+	run raw 'GX' -1 -g 1500 -t 8000
+	end=$(date +%s%N)
+	echo "cut after $(((end - start) / 1000000)) ms"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ $(((end - start) / 1000000)) -lt 3000 ]
 }
 
 @test "a client trickling its head is cut off by the header timeout" {

@@ -56,7 +56,9 @@ perf_counts_here() {
 	[[ $note == *"% failed"* ]]
 	# nothing served: at most the odd request that slipped in under 1%
 	awk -v r="$rate" -v f="$failed" 'BEGIN { exit !(r * 1 < 0.01 * f) }'
-	[[ "$output" == *"04_select"*"!"* ]] # flagged in the summary table
+	# flagged in the summary table: its row's cell, not any "!" after the
+	# name (the legend has one)
+	grep -E '^04_select +[0-9.,<-]+!' <<<"$output"
 }
 
 @test "bench/run: bad options are refused with the usage" {
@@ -137,6 +139,63 @@ perf_counts_here() {
 	[[ "$output" == *"keepalive: server system calls per good response (perf)"* ]]
 }
 
+# The default directory is DATE-HOST, the committed reference run's name
+# on the day it was made: a first make bench on that day and host rewrote
+# its 233 files.
+@test "bench/run never writes over a run: a taken default name gets a suffix, a taken --out is refused" {
+	require_model 06_epoll
+	local root="$BATS_TEST_TMPDIR/results" name
+	name="$(date +%Y-%m-%d)-$(hostname -s 2>/dev/null || echo host)"
+	mkdir -p "$root/$name"
+	echo "the reference run" >"$root/$name/results.csv"
+	BENCH_RESULTS=$root run bench/run --models 06_epoll --scenario keepalive --concurrency 2 --seconds 1 --repeat 1 --no-perf
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$root/$name/results.csv")" = "the reference run" ]
+	[ "$(head -1 "$root/$name-2/results.csv")" = "$CSV_HEADER" ]
+	run bench/run --models 06_epoll --scenario keepalive --concurrency 2 --seconds 1 --repeat 1 --no-perf --out "$root/$name"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already holds a run"* ]]
+	[ "$(cat "$root/$name/results.csv")" = "the reference run" ]
+}
+
+# Every run gets a network namespace of its own: its TIME_WAIT sockets (one
+# per close-mode request) stay there and go with it, so the next model does
+# not start with a table the previous one filled.
+@test "bench/run: a close-mode run leaves its TIME_WAIT sockets in its own namespace, not the host's" {
+	require_model 06_epoll
+	command -v ss >/dev/null || skip "ss is missing (iproute2)"
+	ip netns add "c10k-probe-$$" 2>/dev/null || skip "network namespaces cannot be made here (not root, or no ip)"
+	ip netns delete "c10k-probe-$$"
+	local out="$BATS_TEST_TMPDIR/bench" before after served
+	before=$(ss -tan state time-wait | wc -l)
+	run bench/run --models 06_epoll --scenario close --concurrency 10 --seconds 1 --repeat 1 --no-perf --out "$out"
+	after=$(ss -tan state time-wait | wc -l)
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^network: a namespace of its own for every run' "$out/env.txt"
+	served=$(row_value 2 requests_per_sec | awk '{ printf "%d", $1 }')
+	echo "host TIME_WAIT $before -> $after; the run served $served requests"
+	[ "$served" -gt 1000 ]
+	[ $((after - before)) -lt $((served / 10)) ]
+	! ip netns list | grep -q "^c10k-bench-"
+}
+
+# nginx is the reference line: started under perf like every model (it
+# never started when perf was there, and every nginx cell was empty).
+@test "bench/run: nginx runs under perf: a rate, and its system calls counted" {
+	command -v nginx >/dev/null || skip "nginx is not installed (Debian: apt-get install -y nginx)"
+	perf_counts_here || skip "perf cannot count tracepoints here (Debian: apt-get install -y linux-perf)"
+	local out="$BATS_TEST_TMPDIR/bench"
+	run bench/run --models nginx --scenario keepalive --concurrency 10 --seconds 1 --repeat 1 --out "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	read -r model rate failed sys note < <(row_value 2 model requests_per_sec failed syscalls_per_request note)
+	echo "nginx: $rate/s, $sys system calls per request, note: $note"
+	[ "$model" = nginx ] && [ "$failed" = 0 ]
+	awk -v r="$rate" -v s="$sys" 'BEGIN { exit !(r > 100 && s >= 1 && s < 10) }'
+}
+
 # made_up_run DIR: a results.csv with known figures: 06_epoll and 05_poll at
 # C=10, three repeats each, 05_poll's CPU per request spread 40% (noisy), a
 # third model 03_thread twice 06_epoll's cost.
@@ -207,6 +266,37 @@ made_up_run() {
 	# ...and its page's table writes thousands as a reader does (1.96e+03
 	# before).
 	grep -q '<td>1,960</td>' "$out/index.html"
+}
+
+# A caption cited 01_blocking's figure from runs where 60% of fetches
+# failed, a point with repeats missing showed the median of the rest
+# unmarked, and 99 clients never answered was no flag at all.
+@test "bench/report: a figure shown with its flags: failed, clients left waiting, repeats missing, TIME_WAIT full" {
+	local out="$BATS_TEST_TMPDIR/flags"
+	mkdir -p "$out"
+	{
+		echo "$CSV_HEADER"
+		local r
+		for r in 1 2 3; do
+			echo "06_epoll,keepalive,100,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.00,0.010,,0.2,2000,0.9,18.0,"
+			echo "08_nonblocking,keepalive,100,$r,1000$r,40000,700000,0.1,0.2,0.3,500,500,0,0,0.5,12.0,3.00,0.010,,0.2,2000,0.9,18.0,55% failed"
+			echo "06_epoll,close,100,$r,1000$r,13000,700000,0.1,0.2,0.3,0,0,0,0,0.5,40.0,8.00,0.010,,0.2,2000,0.9,18.0,TIME_WAIT table full (130000 of 131072)"
+		done
+		echo "01_blocking,keepalive,100,1,10001,9000,700000,0.1,0.2,0.3,0,0,0,0,0.5,11.0,2.20,0.010,,0.2,2000,0.9,18.0,99 of 100 clients never answered"
+		echo "01_blocking,keepalive,100,2,10002,9000,700000,0.1,0.2,0.3,0,0,0,0,0.5,11.0,2.20,0.010,,0.2,2000,0.9,18.0,99 of 100 clients never answered"
+		echo "01_blocking,keepalive,100,3,10003,,,,,,,,,,,,,,,,,,,server did not start"
+	} >"$out/results.csv"
+	echo "pinning: made up" >"$out/env.txt"
+	run bench/report "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the tables: each cell with its marks
+	grep -E '^01_blocking +[0-9.,]+!\?' <<<"$output"
+	grep -E '^08_nonblocking +[0-9.,]+!' <<<"$output"
+	grep -E '^06_epoll +[0-9.,]+~' <<<"$output" # the close point, its TIME_WAIT table full
+	# the io-models caption at 100 clients names each mark in words
+	[[ "$output" == *"01_blocking 2.20 (1.1×, failed or left clients waiting, not every repeat ran)"* ]]
+	[[ "$output" == *"08_nonblocking 3 (1.5×, failed or left clients waiting)"* ]]
 }
 
 @test "bench/compare: ratios per point, a change told from noise, and the repeatability checks" {

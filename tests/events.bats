@@ -36,6 +36,17 @@ teardown() {
 	[ "${output##*ms=}" -lt 3000 ] # serial would be 6000
 }
 
+# The timer heap's evidence: the wait's timeout is the earliest deadline.
+# Ten /delay/50 one after another on one connection take about 0.5 s; a
+# loop that looked at its timers on a fixed tick (1 s) answered each at the
+# next tick, ten seconds in all -- and still passed the test above.
+@test "ten /delay/50 in a row take about 0.5 s: the wait ends at the earliest deadline" {
+	run "$CLIENT" parallel "$PORT" 1 /delay/50 -r 10 -a -t 20000
+	echo "$output"
+	[[ "$output" == "ok=1 failed=0 "* ]]
+	[ "${output##*ms=}" -lt 3000 ]
+}
+
 @test "a slow reader gets an 8 MiB body byte-exact" {
 	printf 'GET /bytes/8388608 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' |
 		"$CLIENT" send "$PORT" -w 2 -t 30000 >"$BATS_TEST_TMPDIR/reply"

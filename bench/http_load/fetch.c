@@ -98,6 +98,7 @@ static void fetch_succeeded(struct fetch *f, uint64_t now)
 	if (!counting(now))
 		return;
 	run.st.fetches++;
+	f->answered++;
 	run.st.bytes += (double)f->response.body_bytes;
 	run.st.codes[f->response.status]++;
 	if (f->response.status < 200 || f->response.status > 299)
@@ -331,6 +332,7 @@ void start_fetch(uint64_t scheduled, uint64_t now)
 	reset_fetch(f);
 	f->generation++;
 	f->scheduled_ns = scheduled;
+	f->used = true;
 	/* Its own clock, not the turn's (now): up to START_BURST sockets
 	 * start in one turn, and each one's connect time and closed-loop
 	 * latency count from its own connect(). */

@@ -64,6 +64,11 @@ struct fetch {
 	bool can_read, can_write; /* edge-triggered readiness not yet used up */
 	bool paused;              /* throttled: ahead of its byte budget */
 	bool peer_closed;         /* the waiter reported the server's end of file */
+	/* -parallel N: a slot is one of the N clients, for the whole run.
+	 * One that started fetches and never got an answer is a client the
+	 * server left waiting (a blocking server's lesson: -csv's unserved). */
+	bool used;
+	long answered;
 	struct url *url;
 	size_t sent;
 	struct response response; /* what has arrived of the answer (framing.h) */

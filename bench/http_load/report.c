@@ -32,6 +32,18 @@ static long failures(void)
 	return total;
 }
 
+/* -parallel's clients that started fetches and never got one answered. */
+static long unserved_clients(void)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < run.fetch_cap; i++)
+		if (run.fetches[i].used && run.fetches[i].answered == 0)
+			n++;
+	return n;
+}
+
 static double quantile_ms(double q)
 {
 	return (double)histogram_quantile(&run.st.latency, q) / 1000;
@@ -104,7 +116,11 @@ void report(double elapsed)
 		csv_quantile(0.90);
 		csv_quantile(0.99);
 		csv_quantile(0.999);
-		printf(",%ld,%ld,%ld,%ld,%ld\n", failures() + run.st.non2xx + run.st.bad_bytes,
+		printf(",%ld,%ld,%ld,%ld,%ld,", failures() + run.st.non2xx + run.st.bad_bytes,
 		       run.st.failed[FAIL_TIMEOUT], failures(), run.st.non2xx, run.st.unfinished);
+		/* Under -rate a slot is no client: nothing to count. */
+		if (run.opt.parallel)
+			printf("%ld", unserved_clients());
+		printf("\n");
 	}
 }

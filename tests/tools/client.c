@@ -2,8 +2,9 @@
  * client.c - a small TCP client for the tests: exact bytes in, exact bytes
  * out, and the awkward clients that curl will not play.
  *
- *   client send PORT [-1] [-g MS] [-s BYTES] [-t MS] [-n BYTES] [-w MS] [-H]
+ *   client send PORT [-1] [-g MS] [-s BYTES] [-t MS] [-n BYTES] [-w MS] [-H] [-d MS]
  *       Send stdin to 127.0.0.1:PORT and copy the reply to stdout until EOF.
+ *       -d  connect, then wait MS before sending anything
  *       -1  one byte per write          -g MS  pause between writes
  *       -s  send the first BYTES alone, wait 20 ms for the answer to
  *           begin, then the rest (so the rest is not in the server's
@@ -64,11 +65,11 @@ static void sleep_ms(long ms)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: client send PORT [-1] [-g MS] [-s BYTES] [-t MS] [-n BYTES] [-w MS] [-H]\n"
-		"       client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]\n"
-		"       client repeat PORT COUNT [-t MS]\n"
-		"       client parallel PORT COUNT PATH [-r REQUESTS] [-a] [-t MS]\n");
+	fprintf(stderr, "usage: client send PORT [-1] [-g MS] [-s BYTES] [-t MS] [-n BYTES] [-w "
+			"MS] [-H] [-d MS]\n"
+			"       client hold PORT COUNT [-s TEXT] [-g MS] [-d SECONDS]\n"
+			"       client repeat PORT COUNT [-t MS]\n"
+			"       client parallel PORT COUNT PATH [-r REQUESTS] [-a] [-t MS]\n");
 	exit(2);
 }
 
@@ -186,12 +187,12 @@ static int exchange(int fd, const char *req, size_t len, bool one_byte, bool hal
 static int cmd_send(int port, int argc, char **argv)
 {
 	bool one_byte = false, half_close = false;
-	long gap = 0, timeout = 10000, slow = 0, reset_after = -1, deadline;
+	long gap = 0, timeout = 10000, slow = 0, reset_after = -1, deadline, delay = 0;
 	size_t len, split = 0;
 	char *req;
 	int ch, fd, rc;
 
-	while ((ch = getopt(argc, argv, "1g:s:t:n:w:H")) != -1) {
+	while ((ch = getopt(argc, argv, "1g:s:t:n:w:Hd:")) != -1) {
 		switch (ch) {
 		case '1':
 			one_byte = true;
@@ -214,6 +215,9 @@ static int cmd_send(int port, int argc, char **argv)
 		case 'H':
 			half_close = true;
 			break;
+		case 'd':
+			delay = atol(optarg);
+			break;
 		default:
 			usage();
 		}
@@ -226,6 +230,8 @@ static int cmd_send(int port, int argc, char **argv)
 		return 1;
 	}
 	deadline = now_ms() + timeout;
+	if (delay > 0)
+		sleep_ms(delay);
 	rc = exchange(fd, req, len, one_byte, half_close, gap, split, slow, reset_after, deadline);
 	free(req);
 	return rc;
