@@ -497,7 +497,7 @@ static bool deadline_judges_client(const struct conn *c)
 enum conn_want conn_on_event(struct conn *c, unsigned events)
 {
 	uint64_t judged_deadline = 0;
-	bool judge_after = false, settled;
+	bool judge_after = false, cut_short = false;
 
 	if (events & READY_READ)
 		c->can_read = true;
@@ -523,20 +523,24 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 			 * the kernel has already read: what came is in buf. */
 			judge_after = true;
 			judged_deadline = c->deadline_ms;
-			if (c->mode != CONN_COMPLETION && c->state == CONN_WRITE)
-				c->can_write = true;
-			else if (c->mode != CONN_COMPLETION)
-				c->can_read = true;
+			if (c->mode != CONN_COMPLETION) {
+				if (c->state == CONN_WRITE)
+					c->can_write = true;
+				else
+					c->can_read = true;
+			}
 		}
 	}
 	c->steps = 0;
-	while ((settled = !step(c)) == false) {
+	while (step(c)) {
 		/* A blocking connection comes back to its driver after every
 		 * step: the driver bounds the socket's timeouts before the
 		 * next read or write (conn_blocking.c), and it is the only
 		 * client of its process or thread anyway. */
-		if (c->mode == CONN_BLOCKING)
+		if (c->mode == CONN_BLOCKING) {
+			cut_short = true;
 			break;
+		}
 		/* One fast client must not hold a one-thread loop for the whole
 		 * of a 64 MiB answer: a bounded share per event. A connection
 		 * handed to a worker has nothing to do until it comes back
@@ -544,13 +548,14 @@ enum conn_want conn_on_event(struct conn *c, unsigned events)
 		if (++c->steps == CONN_STEPS_PER_EVENT && c->state != CONN_CLOSED &&
 		    c->state != CONN_HANDLER) {
 			yield(c);
+			cut_short = true;
 			break;
 		}
 	}
 	/* Judged once the steps have taken all there was: a blocking
 	 * connection comes back after each step (its next call looks again),
 	 * and one that yielded is called back at once. */
-	if (judge_after && settled && c->deadline_ms == judged_deadline &&
+	if (judge_after && !cut_short && c->deadline_ms == judged_deadline &&
 	    deadline_judges_client(c))
 		deadline_passed(c);
 	switch (c->state) {

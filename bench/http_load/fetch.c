@@ -98,7 +98,7 @@ static void fetch_succeeded(struct fetch *f, uint64_t now)
 	if (!counting(now))
 		return;
 	run.st.fetches++;
-	f->answered++;
+	f->answered = true;
 	run.st.bytes += (double)f->response.body_bytes;
 	run.st.codes[f->response.status]++;
 	if (f->response.status < 200 || f->response.status > 299)

@@ -67,8 +67,7 @@ struct fetch {
 	/* -parallel N: a slot is one of the N clients, for the whole run.
 	 * One that started fetches and never got an answer is a client the
 	 * server left waiting (a blocking server's lesson: -csv's unserved). */
-	bool used;
-	long answered;
+	bool used, answered;
 	struct url *url;
 	size_t sent;
 	struct response response; /* what has arrived of the answer (framing.h) */

@@ -39,7 +39,7 @@ static long unserved_clients(void)
 	int i;
 
 	for (i = 0; i < run.fetch_cap; i++)
-		if (run.fetches[i].used && run.fetches[i].answered == 0)
+		if (run.fetches[i].used && !run.fetches[i].answered)
 			n++;
 	return n;
 }
