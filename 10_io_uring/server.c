@@ -418,6 +418,7 @@ int main(int argc, char **argv)
 	 * then is the memory those operations named ours to free. */
 	io_uring_queue_exit(&sr.ring);
 	conn_set_destroy(&sr.conns, finish, &sr);
+	conn_free_spare_buffers();
 	close(sr.stop_fd);
 	free(sr.bufs);
 	munmap(sr.buf_memory, (size_t)BUF_COUNT * BUF_SIZE);

@@ -116,6 +116,9 @@ enum conn_want conn_on_handled(struct conn *c);
 
 /* Release the buffer, close the socket, count it closed. */
 void conn_close(struct conn *c);
+/* A thread that ran connections keeps the buffers they gave back, for the
+ * next ones to take (conn.c); it frees them when its loop ends. */
+void conn_free_spare_buffers(void);
 
 /* Close an accepted socket we will not serve (no descriptor slot, no
  * process or thread for it); counts it as accepted and refused. */

@@ -258,5 +258,6 @@ static void drop_at_exit(struct conn *c, void *loop)
 void loop_destroy(struct loop *l)
 {
 	conn_set_destroy(&l->conns, drop_at_exit, l);
+	conn_free_spare_buffers();
 	free(l);
 }
