@@ -8,6 +8,12 @@
  * call: this server collects its changes while it handles events and hands
  * them over with the next wait, where epoll needs one epoll_ctl() per change.
  *
+ * Level-triggered by default. -e registers each connection once, both
+ * filters with EV_CLEAR: a filter is reported when it becomes true and then
+ * reset, so the connection reads and writes until EAGAIN (as 06_epoll -e
+ * does with EPOLLET). -1 registers so and reads once per event anyway: the
+ * bytes left unread never make another event (the stall of 06_epoll -1).
+ *
  * Linux has no kqueue. There the Makefile builds this same file against
  * linux/kqueue_epoll.c, a small layer implementing just this subset on
  * epoll; the start-up line and /stats then say "kqueue (emulated on
@@ -34,6 +40,7 @@
  * work on some connection). */
 struct kqueue_set {
 	int kq;
+	bool clear; /* register connections with EV_CLEAR */
 	struct kevent changes[MAX_CHANGES];
 	int change_count;
 	struct failed_change {
@@ -80,9 +87,22 @@ static void forget_changes(struct kqueue_set *ks, int fd)
 	ks->failed_count = kept;
 }
 
+/* Set by the -e/-1 flags, before the loop exists (as in 06_epoll). */
+static bool clear_flag;
+static enum conn_mode mode_flag = CONN_LEVEL;
+
+static bool kqueue_flag(int letter, const char *arg)
+{
+	(void)arg;
+	clear_flag = true;
+	mode_flag = letter == 'e' ? CONN_EDGE : CONN_LEVEL;
+	return true;
+}
+
 static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
 	struct kqueue_set *ks = poller;
+	bool clear = ks->clear && !(interest & WATCH_LEVEL);
 
 	if (interest & WATCH_CLOSING) {
 		forget_changes(ks, fd);
@@ -90,6 +110,17 @@ static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 	}
 	if (ks->change_count + 2 > MAX_CHANGES)
 		flush_changes(ks);
+	if (clear) {
+		/* Both filters once, and never changed: the connection
+		 * remembers what was ready (conn.c). */
+		unsigned short how =
+		    interest & (READY_READ | READY_WRITE) ? EV_ADD | EV_CLEAR : EV_DELETE;
+		if (old != 0 && how != EV_DELETE)
+			return 0;
+		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_READ, how, 0, 0, NULL);
+		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_WRITE, how, 0, 0, NULL);
+		return 0;
+	}
 	if ((old ^ interest) & READY_READ)
 		EV_SET(&ks->changes[ks->change_count++], fd, EVFILT_READ,
 		       interest & READY_READ ? EV_ADD : EV_DELETE, 0, 0, NULL);
@@ -101,16 +132,23 @@ static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 
 int main(int argc, char **argv)
 {
+	static const struct model_flags flags = {
+		"e1",
+		"  -e          edge-triggered (EV_CLEAR): drain until EAGAIN\n"
+		"  -1          EV_CLEAR but read once per event: the classic bug, on purpose\n",
+		kqueue_flag
+	};
 	static struct kqueue_set ks; /* 6 KiB: not on the stack */
 	struct kevent events[MAX_EVENTS];
 	struct server s;
 	struct loop *loop;
 
-	server_start(&s, KQUEUE_IMPLEMENTATION, argc, argv, true, NULL);
+	server_start(&s, KQUEUE_IMPLEMENTATION, argc, argv, true, &flags);
+	ks.clear = clear_flag;
 	ks.kq = kqueue();
 	if (ks.kq < 0)
 		err(1, "kqueue");
-	loop = loop_create(&s, CONN_LEVEL, kqueue_watch, &ks);
+	loop = loop_create(&s, mode_flag, kqueue_watch, &ks);
 	while (loop_running(loop)) {
 		int timeout_ms = loop_timeout_ms(loop);
 		struct timespec ts = duration_timespec_ms(timeout_ms);

@@ -8,15 +8,26 @@
  * A kqueue is an epoll instance; for each descriptor we remember which
  * filters are registered, because kqueue registers (fd, filter) pairs where
  * epoll registers a descriptor with an event mask. One epoll event becomes
- * up to two kevents (read and write). Everything is level-triggered, as
- * kqueue is without EV_CLEAR, so an event that does not fit in the caller's
- * list is simply reported again by the next call.
+ * up to two kevents (read and write).
+ *
+ * Level-triggered by default, as kqueue is. EV_CLEAR is edge-triggered
+ * (the BSDs reset the filter's state when its event is returned): here the
+ * descriptor is registered with EPOLLET, which epoll keeps per descriptor,
+ * not per filter -- so a descriptor's filters are all EV_CLEAR or none (a
+ * mix is refused with EINVAL; the BSDs allow it). An edge is reported
+ * once, so none may be dropped for want of room in the caller's list:
+ * epoll is asked for at most half as many descriptors as the list holds
+ * kevents, and the one kevent that can still not fit (a list of one) is
+ * held for the next call. EV_ONESHOT is done here, per filter as on the
+ * BSDs: the filter is deleted as its event is returned (EPOLLONESHOT
+ * would disable the whole descriptor).
  *
  * One wrinkle: epoll forgets a descriptor when it is closed, but our table
  * does not hear of the close. A registration found missing (ENOENT on
  * EPOLL_CTL_MOD) therefore means "closed and reused": start afresh.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -30,6 +41,7 @@
 
 struct registration {
 	unsigned filters;
+	unsigned clear, oneshot; /* of those filters, the EV_CLEAR and EV_ONESHOT ones */
 	void *udata_read, *udata_write;
 };
 
@@ -38,6 +50,8 @@ struct kq_state {
 	size_t len;
 	struct epoll_event *ready; /* scratch for epoll_wait */
 	size_t ready_cap;
+	struct kevent held; /* an event that did not fit in the caller's list */
+	bool holding;
 };
 
 static struct kq_state **kqueues; /* indexed by the kqueue's descriptor */
@@ -61,21 +75,31 @@ fail:
 	return -1;
 }
 
-static uint32_t epoll_mask(unsigned filters)
+static uint32_t epoll_mask(const struct registration *reg)
 {
-	return (filters & FILTER_READ ? EPOLLIN | EPOLLRDHUP : 0) |
-	       (filters & FILTER_WRITE ? EPOLLOUT : 0);
+	return (reg->filters & FILTER_READ ? EPOLLIN | EPOLLRDHUP : 0) |
+	       (reg->filters & FILTER_WRITE ? EPOLLOUT : 0) | (reg->clear ? EPOLLET : 0);
+}
+
+static unsigned filter_bit(short filter)
+{
+	return filter == EVFILT_READ ? FILTER_READ : filter == EVFILT_WRITE ? FILTER_WRITE : 0;
+}
+
+/* The flags a registration was added with, kept for each filter. */
+static void note_flags(struct registration *reg, unsigned bit, const struct kevent *change)
+{
+	reg->clear = (reg->clear & ~bit) | (change->flags & EV_CLEAR ? bit : 0);
+	reg->oneshot = (reg->oneshot & ~bit) | (change->flags & EV_ONESHOT ? bit : 0);
+	*(bit == FILTER_READ ? &reg->udata_read : &reg->udata_write) = change->udata;
 }
 
 static int apply_change(int kq, struct kq_state *st, const struct kevent *change)
 {
-	unsigned bit = change->filter == EVFILT_READ    ? FILTER_READ
-		       : change->filter == EVFILT_WRITE ? FILTER_WRITE
-							: 0;
+	unsigned bit = filter_bit(change->filter);
 	int fd = (int)change->ident, rc;
-	struct registration *reg;
+	struct registration *reg, before;
 	struct epoll_event ev = { .data.fd = fd };
-	unsigned before;
 
 	if (bit == 0 || !(change->flags & (EV_ADD | EV_DELETE)) || fd < 0) {
 		errno = EINVAL;
@@ -86,32 +110,44 @@ static int apply_change(int kq, struct kq_state *st, const struct kevent *change
 		return -1;
 	}
 	reg = &st->by_fd[fd];
-	before = reg->filters;
+	before = *reg;
 	if (change->flags & EV_DELETE) {
-		if (!(before & bit)) {
+		if (!(before.filters & bit)) {
 			errno = ENOENT;
 			return -1;
 		}
 		reg->filters &= ~bit;
+		reg->clear &= ~bit;
+		reg->oneshot &= ~bit;
 	} else {
 		reg->filters |= bit;
-		*(bit == FILTER_READ ? &reg->udata_read : &reg->udata_write) = change->udata;
+		note_flags(reg, bit, change);
+		if (reg->clear != 0 && reg->clear != reg->filters) {
+			/* EPOLLET is the descriptor's, not a filter's (see the top). */
+			*reg = before;
+			errno = EINVAL;
+			return -1;
+		}
 	}
-	ev.events = epoll_mask(reg->filters);
-	if (before == 0)
+	ev.events = epoll_mask(reg);
+	if (before.filters == 0)
 		rc = epoll_ctl(kq, EPOLL_CTL_ADD, fd, &ev);
 	else
 		rc = epoll_ctl(kq, reg->filters ? EPOLL_CTL_MOD : EPOLL_CTL_DEL, fd, &ev);
 	if (rc == 0)
 		return 0;
-	if (before != 0 && errno == ENOENT && (change->flags & EV_ADD)) {
+	if (before.filters != 0 && errno == ENOENT && (change->flags & EV_ADD)) {
 		/* Closed and reused since we last saw it (see the top). */
-		reg->filters = bit;
-		ev.events = epoll_mask(bit);
+		*reg = (struct registration){ .filters = bit };
+		note_flags(reg, bit, change);
+		ev.events = epoll_mask(reg);
 		if (epoll_ctl(kq, EPOLL_CTL_ADD, fd, &ev) == 0)
 			return 0;
 	}
-	reg->filters = errno == ENOENT ? 0 : before;
+	if (errno == ENOENT)
+		*reg = (struct registration){ 0 };
+	else
+		*reg = before;
 	return -1;
 }
 
@@ -127,16 +163,45 @@ static int timeout_ms(const struct timespec *timeout)
 	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
 }
 
-static void put_event(struct kevent *out, int fd, short filter, unsigned short flags, void *udata)
+/* Return one filter's event; an EV_ONESHOT filter is deleted as it is
+ * returned (a change it cannot fail: the filter is registered). */
+static void put_event(int kq, struct kq_state *st, struct kevent *out, int fd, unsigned bit,
+		      unsigned short eof)
 {
-	EV_SET(out, fd, filter, flags, 0, 0, udata);
+	struct registration *reg = &st->by_fd[fd];
+	short filter = bit == FILTER_READ ? EVFILT_READ : EVFILT_WRITE;
+	unsigned short flags =
+	    eof | (reg->clear & bit ? EV_CLEAR : 0) | (reg->oneshot & bit ? EV_ONESHOT : 0);
+
+	EV_SET(out, fd, filter, flags, 0, 0,
+	       bit == FILTER_READ ? reg->udata_read : reg->udata_write);
+	if (reg->oneshot & bit) {
+		struct kevent gone;
+
+		EV_SET(&gone, fd, filter, EV_DELETE, 0, 0, NULL);
+		apply_change(kq, st, &gone);
+	}
+}
+
+/* The event held back from the last call, if its filter is still there
+ * (a change since may have deleted it). */
+static int put_held_event(int kq, struct kq_state *st, struct kevent *out)
+{
+	int fd = (int)st->held.ident;
+	unsigned bit = filter_bit(st->held.filter);
+
+	st->holding = false;
+	if ((size_t)fd >= st->len || !(st->by_fd[fd].filters & bit))
+		return 0;
+	put_event(kq, st, out, fd, bit, st->held.flags & EV_EOF);
+	return 1;
 }
 
 int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist,
 	   int nevents, const struct timespec *timeout)
 {
 	struct kq_state *st = kq >= 0 && (size_t)kq < kqueues_len ? kqueues[kq] : NULL;
-	int i, out = 0, ready;
+	int i, out = 0, ready, room;
 
 	if (st == NULL || nchanges < 0 || nevents < 0) {
 		errno = st == NULL ? EBADF : EINVAL;
@@ -170,19 +235,33 @@ int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent 
 		st->ready = grown;
 		st->ready_cap = (size_t)nevents;
 	}
-	ready = epoll_wait(kq, st->ready, nevents, timeout_ms(timeout));
-	for (i = 0; i < ready && out < nevents; i++) {
+	if (st->holding)
+		out = put_held_event(kq, st, eventlist);
+	if (out == nevents)
+		return out;
+	/* Two kevents at most per descriptor: ask for what fits (and do not
+	 * wait when there is an event to return already). Only with room for
+	 * one can a second not fit. */
+	room = nevents - out;
+	ready =
+	    epoll_wait(kq, st->ready, room > 1 ? room / 2 : 1, out > 0 ? 0 : timeout_ms(timeout));
+	for (i = 0; i < ready; i++) {
 		uint32_t e = st->ready[i].events;
 		int fd = st->ready[i].data.fd;
-		struct registration *reg = &st->by_fd[fd];
+		unsigned filters = st->by_fd[fd].filters;
 		unsigned short eof = e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR) ? EV_EOF : 0;
 
-		if ((reg->filters & FILTER_READ) &&
-		    (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
-			put_event(&eventlist[out++], fd, EVFILT_READ, eof, reg->udata_read);
-		if ((reg->filters & FILTER_WRITE) && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) &&
-		    out < nevents)
-			put_event(&eventlist[out++], fd, EVFILT_WRITE, eof, reg->udata_write);
+		if ((filters & FILTER_READ) && (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+			put_event(kq, st, &eventlist[out++], fd, FILTER_READ, eof);
+		if ((filters & FILTER_WRITE) && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
+			if (out < nevents) {
+				put_event(kq, st, &eventlist[out++], fd, FILTER_WRITE, eof);
+			} else {
+				/* A list of one, and both filters ready. */
+				EV_SET(&st->held, fd, EVFILT_WRITE, eof, 0, 0, NULL);
+				st->holding = true;
+			}
+		}
 	}
-	return ready < 0 ? -1 : out;
+	return ready < 0 && out == 0 ? -1 : out;
 }

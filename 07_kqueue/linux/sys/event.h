@@ -5,11 +5,12 @@
  * on macOS and the BSDs the system's <sys/event.h> is used.
  *
  * What exists: kqueue(); kevent() with EVFILT_READ and EVFILT_WRITE,
- * EV_ADD and EV_DELETE, level-triggered; EV_RECEIPT (every change answers
- * with EV_ERROR and its errno, 0 for success); EV_EOF and EV_ERROR in
- * results; udata. What does not: EV_CLEAR, EV_ONESHOT, EV_ENABLE/EV_DISABLE,
- * other filters (EVFILT_TIMER, EVFILT_SIGNAL...). Constants have the BSD
- * values.
+ * EV_ADD and EV_DELETE, level-triggered unless EV_CLEAR (edge-triggered:
+ * a descriptor's filters are all EV_CLEAR or none, see ../kqueue_epoll.c);
+ * EV_ONESHOT; EV_RECEIPT (every change answers with EV_ERROR and its
+ * errno, 0 for success); EV_EOF and EV_ERROR in results; udata. What does
+ * not: EV_ENABLE/EV_DISABLE, other filters (EVFILT_TIMER, EVFILT_SIGNAL...).
+ * Constants have the BSD values.
  */
 #ifndef C10K_KQUEUE_ON_EPOLL_H
 #define C10K_KQUEUE_ON_EPOLL_H
@@ -33,6 +34,8 @@ struct kevent {
 
 #define EV_ADD 0x0001
 #define EV_DELETE 0x0002
+#define EV_ONESHOT 0x0010
+#define EV_CLEAR 0x0020
 #define EV_RECEIPT 0x0040
 #define EV_ERROR 0x4000
 #define EV_EOF 0x8000
