@@ -118,3 +118,28 @@ anchors_of() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+# README's table says how long each model's server.c is ("96 lines"; for
+# 11_pool "118 + 371 lines": server.c, then its other .c files). Figures
+# given by hand went stale (02_fork 70 for 96, 07_kqueue 130 for 149): each
+# must be within a tenth of wc -l.
+within_a_tenth() { # ACTUAL STATED
+	[ $(($1 * 10)) -ge $(($2 * 9)) ] && [ $(($1 * 10)) -le $(($2 * 11)) ]
+}
+
+@test "README's table gives each model's length within 10% of wc -l" {
+	local row model stated main rest wrong="" rows=0
+	while IFS= read -r row; do
+		rows=$((rows + 1))
+		model=$(sed -E 's/^\| \[`([0-9][0-9]_[a-z_]+)`\].*/\1/' <<<"$row")
+		stated=$(sed -E 's/.*\| ([0-9]+( \+ [0-9]+)?) lines \|$/\1/' <<<"$row")
+		main=$(wc -l <"$model/server.c")
+		rest=$(find "$model" -maxdepth 1 -name '*.c' ! -name server.c -exec cat {} + | wc -l)
+		if ! within_a_tenth "$main" "${stated%% + *}" ||
+			{ [[ $stated == *" + "* ]] && ! within_a_tenth "$rest" "${stated##* + }"; }; then
+			wrong+="$model: README says $stated lines; wc -l: server.c $main, the other .c files $rest"$'\n'
+		fi
+	done < <(grep -E '^\| \[`[0-9][0-9]_.* lines \|$' README.md)
+	[ -z "$wrong" ] || { echo "$wrong"; false; }
+	[ "$rows" -eq "$(ls -d [0-9][0-9]_*/ | wc -l)" ]
+}
