@@ -11,6 +11,7 @@
 #   3. server RSS per idle keep-alive connection with 10,000 of them.
 #
 # Usage: bench/event-models.sh [SECONDS per wrk run, default 5] [ROUNDS, default 3]
+# (SECTIONS="2" runs only part 2; default "1 2 3")
 # Needs: make, wrk; optional: nginx, strace, taskset.
 set -u
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ rps() {
 
 stop() { stop_model; }
 
+# SECTIONS="2" runs only that part (default: all three).
+want() { [[ " ${SECTIONS:-1 2 3} " == *" $1 "* ]]; }
+
 # start_any SERVER: a model with its flags ("06_epoll -e") or nginx.
 start_any() {
 	if [ "$1" = nginx ]; then
@@ -47,37 +51,39 @@ start_any() {
 	fi
 }
 
-echo "# 1. requests/s, wrk -t1 -c100 -d${SECONDS_PER_RUN}s, server on CPU 0, wrk on CPU 1, median of $ROUNDS"
-servers=(04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue)
-command -v nginx >/dev/null && servers+=(nginx)
-for round in $(seq "$ROUNDS"); do
+if want 1; then
+	echo "# 1. requests/s, wrk -t1 -c100 -d${SECONDS_PER_RUN}s, server on CPU 0, wrk on CPU 1, median of $ROUNDS"
+	servers=(04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue)
+	command -v nginx >/dev/null && servers+=(nginx)
+	for round in $(seq "$ROUNDS"); do
+		for server in "${servers[@]}"; do
+			key=${server//[^a-z0-9]/_}
+			start_any "$server"
+			rps >>"$WORK/ka_$key"
+			echo >>"$WORK/ka_$key"
+			rps -H 'Connection: close' >>"$WORK/cl_$key"
+			echo >>"$WORK/cl_$key"
+			stop
+		done
+		echo "  round $round of $ROUNDS done" >&2
+	done
+	printf '%-22s %12s %12s   %s\n' server keep-alive close "(each round: keep-alive/close)"
 	for server in "${servers[@]}"; do
 		key=${server//[^a-z0-9]/_}
-		start_any "$server"
-		rps >>"$WORK/ka_$key"
-		echo >>"$WORK/ka_$key"
-		rps -H 'Connection: close' >>"$WORK/cl_$key"
-		echo >>"$WORK/cl_$key"
-		stop
+		printf '%-22s %12s %12s   %s\n' "$server" "$(median <"$WORK/ka_$key")" "$(median <"$WORK/cl_$key")" \
+			"$(paste -d/ "$WORK/ka_$key" "$WORK/cl_$key" | tr '\n' ' ')"
 	done
-	echo "  round $round of $ROUNDS done" >&2
-done
-printf '%-22s %12s %12s   %s\n' server keep-alive close "(each round: keep-alive/close)"
-for server in "${servers[@]}"; do
-	key=${server//[^a-z0-9]/_}
-	printf '%-22s %12s %12s   %s\n' "$server" "$(median <"$WORK/ka_$key")" "$(median <"$WORK/cl_$key")" \
-		"$(paste -d/ "$WORK/ka_$key" "$WORK/cl_$key" | tr '\n' ' ')"
-done
-if command -v nginx >/dev/null; then
-	awk -v a="$(median <"$WORK/ka_06_epoll")" -v b="$(median <"$WORK/ka_nginx")" \
-		-v c="$(median <"$WORK/cl_06_epoll")" -v d="$(median <"$WORK/cl_nginx")" \
-		'BEGIN { printf "06_epoll / nginx (medians): keep-alive %.2f, close %.2f\n", a / b, c / d }'
+	if command -v nginx >/dev/null; then
+		awk -v a="$(median <"$WORK/ka_06_epoll")" -v b="$(median <"$WORK/ka_nginx")" \
+			-v c="$(median <"$WORK/cl_06_epoll")" -v d="$(median <"$WORK/cl_nginx")" \
+			'BEGIN { printf "06_epoll / nginx (medians): keep-alive %.2f, close %.2f\n", a / b, c / d }'
+	fi
 fi
 
-if command -v strace >/dev/null; then
+if want 2 && command -v strace >/dev/null; then
 	echo
 	echo "# 2. system calls per keep-alive request: strace -f -c, wrk -t1 -c10 -d2s"
-	for server in 04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue; do
+	for server in 04_select 05_poll 06_epoll "06_epoll -e" 07_kqueue "07_kqueue -e"; do
 		# shellcheck disable=SC2086
 		set -- $server
 		strace -f -c -o "$WORK/strace" "$BUILD/bin/$1" -p 0 -q "${@:2}" 2>"$WORK/server.log" &
@@ -91,15 +97,23 @@ if command -v strace >/dev/null; then
 		awk -v n="$requests" -v name="$server" '
 			# strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall
 			$NF == "total" { total = $4 }
-			$NF ~ /^(read|writev|select|pselect6|poll|ppoll|epoll_wait|epoll_ctl|close|accept4|setsockopt)$/ { calls[$NF] = $4 }
+			# Every call, so that the parts add up to the total (a fixed
+			# list once left out the wait of 04_select).
+			$4 ~ /^[0-9]+$/ && $NF != "total" && $NF != "syscall" { calls[$NF] = $4 }
 			END {
 				printf "%-12s %.2f per request (%d calls, %d requests):", name, total / n, total, n
-				for (c in calls) printf " %s %.2f", c, calls[c] / n
-				printf "\n"
+				for (c in calls)
+					if (calls[c] / n >= 0.005)
+						printf " %s %.2f", c, calls[c] / n
+					else
+						other += calls[c]
+				# Start-up and the odd accept: once per run, not per request.
+				printf " other %.2f\n", other / n
 			}' "$WORK/strace"
 	done
 fi
 
+want 3 || exit 0
 echo
 echo "# 3. RSS per idle keep-alive connection, 10,000 connections"
 # 10,000 connections need 10,000 descriptors in the server and as many in

@@ -143,3 +143,17 @@ within_a_tenth() { # ACTUAL STATED
 	[ -z "$wrong" ] || { echo "$wrong"; false; }
 	[ "$rows" -eq "$(ls -d [0-9][0-9]_*/ | wc -l)" ]
 }
+
+# The shared command line as setup.c prints it is the one the docs give
+# (docs/design.md and common/setup.h once left out -E).
+@test "README, docs/design.md and common/setup.h give setup.c's command line" {
+	local usage file
+	usage=$(grep -o '\[-a ADDR\][^%]*\[-h\]' common/setup.c)
+	[ -n "$usage" ]
+	for file in README.md docs/design.md common/setup.h; do
+		tr -s ' \n*' ' ' <"$file" | grep -qF -- "$usage" || {
+			echo "$file does not say: $usage"
+			false
+		}
+	done
+}
