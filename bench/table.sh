@@ -4,7 +4,7 @@
 # Sourced by bench/run and bench/report.
 
 SCENARIO_FIELDS="name load path server points full models lesson title xlabel"
-LESSON_FIELDS="name article scenario column models caption title"
+LESSON_FIELDS="name article scenario column models caption title note"
 
 # table_names FILE: every entry's name, in the file's order.
 table_names() {
