@@ -189,7 +189,7 @@ endif
 	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
 	else echo "make test: valgrind is not installed here; skipped make valgrind"; fi
 
-# The default run takes under 10 minutes (bench/scenarios says what it
+# The default run takes about 12 minutes on a 2-core VM (bench/scenarios says what it
 # measures); FULL=1 the long version. Options for
 # one point: bench/run --help.
 bench: all $(BUILD)/tests/client
