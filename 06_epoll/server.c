@@ -28,20 +28,6 @@ struct epoll_set {
 	bool edge; /* register connections with EPOLLET */
 };
 
-/* Set by the -e/-1 flags, before the loop exists. The bug of -1 needs no
- * code of its own: edge-triggered registration, and a connection that
- * reads once per event as under level triggering. */
-static bool edge_flag;
-static enum conn_mode mode_flag = CONN_LEVEL;
-
-static bool epoll_flag(int letter, const char *arg)
-{
-	(void)arg;
-	edge_flag = true;
-	mode_flag = letter == 'e' ? CONN_EDGE : CONN_LEVEL;
-	return true;
-}
-
 static int epoll_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
 	struct epoll_set *es = poller;
@@ -74,19 +60,20 @@ int main(int argc, char **argv)
 		"  -e          edge-triggered (EPOLLET): drain until EAGAIN\n"
 		"  -1          edge-triggered but read once per event: the classic bug, on "
 		"purpose\n",
-		epoll_flag
+		loop_edge_flag
 	};
 	struct epoll_event events[MAX_EVENTS];
 	struct epoll_set es;
 	struct server s;
 	struct loop *loop;
+	enum conn_mode mode;
 
 	server_start(&s, "epoll", argc, argv, true, &flags);
-	es.edge = edge_flag;
+	es.edge = loop_edge_chosen(&mode);
 	es.fd = epoll_create1(EPOLL_CLOEXEC);
 	if (es.fd < 0)
 		err(1, "epoll_create1");
-	loop = loop_create(&s, mode_flag, epoll_watch, &es);
+	loop = loop_create(&s, mode, epoll_watch, &es);
 	while (loop_running(loop)) {
 		int i, ready = epoll_wait(es.fd, events, MAX_EVENTS, loop_timeout_ms(loop));
 

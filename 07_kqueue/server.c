@@ -87,18 +87,6 @@ static void forget_changes(struct kqueue_set *ks, int fd)
 	ks->failed_count = kept;
 }
 
-/* Set by the -e/-1 flags, before the loop exists (as in 06_epoll). */
-static bool clear_flag;
-static enum conn_mode mode_flag = CONN_LEVEL;
-
-static bool kqueue_flag(int letter, const char *arg)
-{
-	(void)arg;
-	clear_flag = true;
-	mode_flag = letter == 'e' ? CONN_EDGE : CONN_LEVEL;
-	return true;
-}
-
 static int kqueue_watch(void *poller, int fd, unsigned old, unsigned interest)
 {
 	struct kqueue_set *ks = poller;
@@ -136,19 +124,20 @@ int main(int argc, char **argv)
 		"e1",
 		"  -e          edge-triggered (EV_CLEAR): drain until EAGAIN\n"
 		"  -1          EV_CLEAR but read once per event: the classic bug, on purpose\n",
-		kqueue_flag
+		loop_edge_flag
 	};
 	static struct kqueue_set ks; /* 6 KiB: not on the stack */
 	struct kevent events[MAX_EVENTS];
 	struct server s;
 	struct loop *loop;
+	enum conn_mode mode;
 
 	server_start(&s, KQUEUE_IMPLEMENTATION, argc, argv, true, &flags);
-	ks.clear = clear_flag;
+	ks.clear = loop_edge_chosen(&mode);
 	ks.kq = kqueue();
 	if (ks.kq < 0)
 		err(1, "kqueue");
-	loop = loop_create(&s, mode_flag, kqueue_watch, &ks);
+	loop = loop_create(&s, mode, kqueue_watch, &ks);
 	while (loop_running(loop)) {
 		int timeout_ms = loop_timeout_ms(loop);
 		struct timespec ts = duration_timespec_ms(timeout_ms);

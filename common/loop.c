@@ -62,6 +62,26 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 	return l;
 }
 
+/* Set while the command line is read, before any loop exists. The bug of
+-1 needs no code of its own: edge-triggered registration, and a
+connection that reads once per event as under level triggering. */
+static bool edge_registration;
+static enum conn_mode edge_mode = CONN_LEVEL;
+
+bool loop_edge_flag(int letter, const char *arg)
+{
+	(void)arg;
+	edge_registration = true;
+	edge_mode = letter == 'e' ? CONN_EDGE : CONN_LEVEL;
+	return true;
+}
+
+bool loop_edge_chosen(enum conn_mode *mode)
+{
+	*mode = edge_mode;
+	return edge_registration;
+}
+
 bool loop_running(const struct loop *l)
 {
 	return l->running;

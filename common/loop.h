@@ -48,6 +48,14 @@ struct loop;
 
 /* Watches the listening socket and the wake-up pipe through watch(). Exits
  * on failure (start-up). */
+/* -e and -1 of the models that can register edge-triggered (06_epoll's
+EPOLLET, 07_kqueue's EV_CLEAR), as a model_flags parser: -e drains until
+EAGAIN (CONN_EDGE); -1 registers so and reads once per event anyway
+(CONN_LEVEL: the classic stall, on purpose). loop_edge_chosen says
+whether either was given, and the mode it asks for. */
+bool loop_edge_flag(int letter, const char *arg);
+bool loop_edge_chosen(enum conn_mode *mode);
+
 struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch_fn watch,
 			 void *poller);
 /* False once SIGTERM/SIGINT has been seen on the wake-up pipe. */
