@@ -65,6 +65,13 @@ int kqueue(void)
 		return -1;
 	if (!grow_array(&kqueues, &kqueues_len, (size_t)kq + 1, sizeof(*kqueues), 64))
 		goto fail;
+	if (kqueues[kq] != NULL) {
+		/* A kqueue closed since we made it: close() does not tell us,
+		 * and its number has come back. Its state is stale. */
+		free(kqueues[kq]->by_fd);
+		free(kqueues[kq]->ready);
+		free(kqueues[kq]);
+	}
 	kqueues[kq] = calloc(1, sizeof(struct kq_state));
 	if (kqueues[kq] == NULL)
 		goto fail;
