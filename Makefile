@@ -86,9 +86,10 @@ endif
 .SECONDARY:
 HTTP_LOAD   := $(BUILD)/bin/http_load
 QUEUE_BENCH := $(BUILD)/bin/queue
+GRADE       := $(BUILD)/bin/grade
 
-.PHONY: all test check bench sanitize tsan valgrind fuzz format clean
-all: $(MODEL_BINS) $(HTTP_LOAD) $(QUEUE_BENCH)
+.PHONY: all test check bench grade sanitize tsan valgrind fuzz format clean
+all: $(MODEL_BINS) $(HTTP_LOAD) $(QUEUE_BENCH) $(GRADE)
 ifneq ($(SKIP_MODELS),)
 	@echo "note: not built here: $(SKIP_MODELS) ($(strip $(SKIP_WHY)))"
 endif
@@ -129,6 +130,13 @@ $(HTTP_LOAD): $(HTTP_LOAD_OBJS) $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The grader (grade/grade.h lists its parts; docs/grading.md its contract).
+GRADE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard grade/*.c))
+$(BUILD)/obj/grade/%.o: ALL_CFLAGS += -Igrade
+$(GRADE): $(GRADE_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # http_load's response framing, fed byte by byte (tests/unit/test_framing.c).
 $(BUILD)/obj/tests/unit/test_framing.o: ALL_CFLAGS += -Ibench/http_load
 $(BUILD)/tests/test_framing: $(BUILD)/obj/bench/http_load/framing.o
@@ -144,6 +152,11 @@ $(BUILD)/tests/fuzz_replay: $(BUILD)/obj/fuzz/replay.o $(BUILD)/obj/fuzz/fuzz_ht
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(TOOLS)/tests/client: $(TOOLS)/obj/tests/tools/client.o $(TOOLS)/obj/common/fdlimit.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Servers written wrong on purpose, for tests/grade.bats (libc only).
+$(TOOLS)/tests/naive_server: $(TOOLS)/obj/tests/tools/naive_server.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -183,7 +196,7 @@ ifeq ($(URING_LIBS),)
 	@exit 1
 endif
 endif
-	$(MAKE) check SUITES="behaviour models http_load bench docs" THREAD_VARIANTS=0
+	$(MAKE) check SUITES="behaviour models http_load bench docs grade" THREAD_VARIANTS=0
 	$(MAKE) sanitize SUITES="behaviour torture events models http_load" THREAD_VARIANTS=0
 	$(MAKE) tsan SUITES="behaviour torture events models"
 	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
@@ -194,6 +207,13 @@ endif
 # one point: bench/run --help.
 bench: all $(BUILD)/tests/client
 	BUILD=$(BUILD) bench/run $(if $(FULL),--full)
+
+# make grade SERVER='CMD {port}' (the grader starts it on a free port) or
+# URL=http://127.0.0.1:PORT (one already running); CASES=PREFIX picks some,
+# GRADE_ARGS passes more (--strict, --json FILE, --junit FILE).
+grade: $(GRADE)
+	@[ -n "$(SERVER)$(URL)" ] || { echo "usage: make grade SERVER='CMD with {port}' or URL=http://127.0.0.1:PORT" >&2; exit 2; }
+	$(GRADE) $(foreach c,$(CASES),--case $(c)) $(GRADE_ARGS) $(URL) $(if $(SERVER),'$(SERVER)')
 
 # Sanitizers want frame pointers and no inlining surprises; -O1 keeps them
 # quick. Any report aborts the process, so a test that saw one fails.

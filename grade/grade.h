@@ -1,0 +1,95 @@
+/*
+ * grade.h - the grader's parts: talking to a server (exchange.c), the cases
+ * (cases.c), and the command line with its reports (main.c).
+ *
+ * A case is one question to one server, on fresh connections: bytes sent
+ * in a given way, and what a server that meets the requirement does with
+ * them. The grader never looks inside the server: it sees what a client
+ * sees (a status line, bytes, a close, a reset, silence, and how long each
+ * took), so it grades any HTTP/1.1 server on 127.0.0.1, in C or not.
+ */
+#ifndef C10K_GRADE_H
+#define C10K_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+/* macOS has no MSG_NOSIGNAL: there SIGPIPE is ignored (main.c) instead. */
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+/* ---------------------------------------------------------------- exchange */
+
+/* How a request goes out. */
+enum feed {
+	FEED_WHOLE,    /* one write */
+	FEED_BYTEWISE, /* one byte per write, 2 ms apart */
+};
+
+/* What came back on one connection. */
+struct answer {
+	int status;          /* of the first answer; 0: none */
+	int answers;         /* complete answers (status line, head, body) */
+	bool closed;         /* EOF seen */
+	bool reset;          /* ECONNRESET */
+	bool timed_out;      /* the wait ended without either */
+	bool connect_failed; /* no connection at all */
+	long first_byte_ms;  /* from the last byte sent; -1: no byte came */
+	long ms;             /* from the last byte sent to the end of the wait */
+	size_t bytes;        /* of answer */
+	char head[160];      /* its first bytes, as they came */
+};
+
+/* Connect to 127.0.0.1:port; -1 on failure (errno set). */
+int grade_connect(int port);
+
+/* Send len bytes of request with feed, then read for at most wait_ms, or
+ * until `answers` complete answers came (0: until the connection ends). */
+void grade_exchange(int port, const char *request, size_t len, enum feed feed, int answers,
+		    long wait_ms, struct answer *out);
+
+/* Read what comes on fd for at most wait_ms (the same rules). */
+void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answer *out);
+
+long grade_now_ms(void);
+
+/* ---------------------------------------------------------------- cases */
+
+enum level {
+	LEVEL_MUST,   /* RFC MUST: a failure fails the grade */
+	LEVEL_SHOULD, /* RFC SHOULD: counted with --strict, else non-strict */
+	LEVEL_LESSON, /* what the ladder teaches: informational unless asked */
+};
+
+enum verdict { PASS, NON_STRICT, FAIL, INFORMATIONAL, NOT_IMPLEMENTED };
+
+struct grade_case {
+	const char *id;          /* "request/host-missing": stable, for --case */
+	const char *requirement; /* the RFC section or the lesson, in words */
+	enum level level;
+	const char *route; /* a route it needs ("/delay/1"), or NULL */
+	/* The case's question, asked of the server on port. Fills what was
+	 * sent, expected and seen, for the report. */
+	enum verdict (*run)(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+			    char *expected, size_t expected_len, char *actual, size_t actual_len);
+	/* For the table-driven cases (run = grade_raw_case): */
+	const char *request;
+	size_t len; /* of request, when it holds a NUL; 0: strlen */
+	enum feed feed;
+	int lo, hi;    /* the answer's status must be in [lo, hi] ... */
+	bool or_close; /* ... or the server may close without one */
+	bool waits;    /* ... or: a fragment, nothing may come at all */
+};
+
+extern const struct grade_case grade_cases[];
+extern const size_t grade_case_count;
+
+/* The section of a case: its id up to the first '/'. */
+void grade_section(const struct grade_case *gc, char *out, size_t len);
+
+/* Print the bytes of s as a C string would show them ("\r\n"). */
+void grade_escape(const char *s, size_t len, char *out, size_t out_len);
+
+#endif
