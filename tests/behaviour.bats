@@ -94,6 +94,7 @@ teardown() {
 # later while the server is stopped, and the server wakes at 2 s.
 @test "a request that came in time is answered after the server was held past its deadline, not cut" {
 	local out="$BATS_TEST_TMPDIR/late"
+	not_under_asan # 3 s of stopped server per model: the plain build and TSan run it
 	own_server -t 1
 	printf 'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' |
 		"$CLIENT" send "$PORT" -d 300 -t 8000 >"$out" &
@@ -292,6 +293,7 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 # (3.5 s, what the blocking models did without that bound).
 @test "a head begun and left unfinished is cut -t after its first byte, not its last" {
 	local start end
+	not_under_asan # a bound in time: the plain build and TSan run it
 	own_server -t 2
 	start=$(date +%s%N)
 	run raw 'GX' -1 -g 1500 -t 8000

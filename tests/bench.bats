@@ -234,7 +234,7 @@ made_up_run() {
 	# An earlier run, in the CSV of its day, renders too (a copy: the
 	# committed run stays as it was).
 	cp -R bench/results/2026-11-28-vm "$BATS_TEST_TMPDIR/old"
-	run bench/report "$BATS_TEST_TMPDIR/old"
+	run bench/report --no-charts "$BATS_TEST_TMPDIR/old"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"keepalive: good responses per second"* ]]
 	[[ "$output" == *$'\nnoise: '*" points noisy; steal over the run: not recorded"$'\n'* ]]
