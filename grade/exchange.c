@@ -127,10 +127,12 @@ static int complete_answers(const char *buf, size_t len, bool closed, int *first
 
 void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answer *out)
 {
-	static char buf[READ_CAP];
+	/* Kept NUL-terminated: the answers are parsed with sscanf. */
+	static char buf[READ_CAP + 1];
 	size_t kept = 0;
 	long deadline = started_ms + wait_ms;
 
+	buf[0] = '\0';
 	memset(out, 0, sizeof(*out));
 	out->first_byte_ms = -1;
 	for (;;) {
@@ -150,8 +152,8 @@ void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answe
 			out->timed_out = true;
 			break;
 		}
-		n = kept < sizeof(buf) ? read(fd, buf + kept, sizeof(buf) - kept)
-				       : read(fd, (char[4096]){ 0 }, 4096);
+		n = kept < READ_CAP ? read(fd, buf + kept, READ_CAP - kept)
+				    : read(fd, (char[4096]){ 0 }, 4096);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -166,8 +168,10 @@ void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answe
 		if (out->first_byte_ms < 0)
 			out->first_byte_ms = grade_now_ms() - started_ms;
 		out->bytes += (size_t)n;
-		if (kept < sizeof(buf))
+		if (kept < READ_CAP) {
 			kept += (size_t)n;
+			buf[kept] = '\0';
+		}
 		out->answers = complete_answers(buf, kept, false, &out->status);
 		if (answers > 0 && out->answers >= answers)
 			break;

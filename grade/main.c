@@ -13,6 +13,7 @@
  * Exit status: 0 every required case passed on every target; 1 some did
  * not; 2 usage, or a target that never listened.
  */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -442,11 +443,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < ntargets; i++) {
 		targets[i].results = calloc(grade_case_count, sizeof(struct result));
 		if (targets[i].results == NULL)
-			return 2;
+			err(2, "out of memory");
 		if (!start_target(&targets[i])) {
 			fprintf(stderr, "grade: %s: not listening on 127.0.0.1 within %ld s\n",
 				targets[i].spec, start_ms / 1000);
 			stop_target(&targets[i]);
+			while (i >= 0)
+				free(targets[i--].results);
 			return 2;
 		}
 		run_target(&targets[i], picks, npicks, strict);
@@ -459,5 +462,7 @@ int main(int argc, char **argv)
 		write_json(json, targets, ntargets, picks, npicks);
 	if (junit)
 		write_junit(junit, targets, ntargets, picks, npicks);
+	for (i = 0; i < ntargets; i++)
+		free(targets[i].results);
 	return status;
 }
