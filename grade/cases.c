@@ -11,7 +11,6 @@
  * all for a while (waits). The others are functions: they need more than
  * one connection, or a route, or time.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,12 +116,11 @@ static enum verdict on_one_connection(const struct grade_case *gc, int port, int
 		}
 	}
 	close(fd);
-	snprintf(actual, actual_len, "%d of %d answered on the connection; the last read: %s%s",
+	snprintf(actual, actual_len, "%d of %d answered on the connection; the last read: %s",
 		 answered, count,
 		 a.closed  ? "closed"
 		 : a.reset ? "reset"
-			   : "open",
-		 "");
+			   : "open");
 	return by_level(gc, answered == count);
 }
 

@@ -14,7 +14,6 @@
  * not; 2 usage, or a target that never listened.
  */
 #include <err.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
