@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "net.h"
 #include "signals.h"
 #include "stats.h"
@@ -57,6 +58,29 @@ void conn_free_spare_buffers(void)
 		free(take_buffer());
 }
 
+/* A request body that needs more than a count of bytes: a chunked one (its
+ * decoder's state) or one a route uses (its bytes, until the answer that
+ * sends them back has gone). Allocated for that request only: the
+ * connections that send no such body, nearly all, pay for a pointer. */
+struct conn_body {
+	bool chunked;
+	bool kept;
+	struct http_chunked decoder;
+	struct body_route route;
+	char *data;
+	size_t len, cap;
+};
+
+static void drop_body(struct conn *c)
+{
+	if (c->body == NULL)
+		return;
+	free(c->body->data);
+	free(c->body);
+	c->body = NULL;
+	c->reply.body = NULL;
+}
+
 static void set_deadline(struct conn *c, unsigned ms_from_now)
 {
 	c->deadline_ms = timer_now_ms() + ms_from_now;
@@ -87,6 +111,7 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms)
 
 void conn_close(struct conn *c)
 {
+	drop_body(c);
 	free(c->buf);
 	c->buf = NULL;
 	/* No retry on EINTR: the descriptor is gone either way on Linux, and
@@ -151,8 +176,18 @@ static void begin_sending(struct conn *c)
 	}
 }
 
+static void after_head(struct conn *c);
+
 static void answer_sent(struct conn *c)
 {
+	if (c->reply.interim) {
+		/* The 100 Continue went: now the client sends its body. */
+		c->reply.interim = false;
+		c->out_start = 0;
+		after_head(c);
+		return;
+	}
+	drop_body(c);
 	if (c->reply.close) {
 		start_closing(c);
 		return;
@@ -177,11 +212,34 @@ static void ignore_rest_of_input(struct conn *c)
 	c->input_budget = 0;
 }
 
-static void after_answer(struct conn *c);
+static bool body_complete(const struct conn *c);
+
+/* What the body that follows a head needs: a count of bytes (Content-Length,
+ * in input_budget), or a decoder, and a place for its bytes if the route
+ * uses them. False when out of memory. */
+static bool start_body(struct conn *c, const struct http_request *req,
+		       const struct body_route *route)
+{
+	c->input_budget = req->chunked ? 0 : req->content_length;
+	if (!req->chunked && route == NULL)
+		return true;
+	c->body = calloc(1, sizeof(*c->body));
+	if (c->body == NULL)
+		return false;
+	c->body->chunked = req->chunked;
+	if (req->chunked)
+		http_chunked_init(&c->body->decoder, HTTP_MAX_BODY);
+	if (route != NULL) {
+		c->body->kept = true;
+		c->body->route = *route;
+	}
+	return true;
+}
 
 static bool parse_request(struct conn *c)
 {
 	struct http_request req;
+	struct body_route route;
 	int rc;
 
 	if (c->in_start == c->in_end)
@@ -202,60 +260,139 @@ static bool parse_request(struct conn *c)
 	c->out_start = 0;
 	c->pattern_sent = 0;
 	if (rc < 0) {
-		respond_to_error(-rc, out_area(c), &c->reply);
+		respond_to_error(-rc, false, out_area(c), &c->reply);
 		/* Nothing after a bad head can be trusted to be a request. */
 		ignore_rest_of_input(c);
-	} else if (req.expect_continue && req.content_length > 0) {
-		/* The client holds its body back until it hears from us (RFC
-		 * 9110 section 10.1.1), and no route reads a body: the final
-		 * answer is known now. Send it, and close, since whether the
-		 * body follows anyway is the client's choice; the lingering
-		 * close drains it if it does. */
-		c->requests++;
+		after_head(c);
+		return true;
+	}
+	c->requests++;
+	if (respond_uses_body(&req, c->requests < CONN_MAX_REQUESTS, &route)) {
+		/* Answered once the body is in (body_read): a route that uses a
+		 * body runs on the loop's own thread, even in 11_pool, whose
+		 * workers are for handlers that take long, not for copying. */
+		c->in_start += (size_t)rc;
+		if (!start_body(c, &req, &route)) {
+			conn_close_for(c, STAT_ERRORS);
+			return true;
+		}
+		if (req.expect_continue && !body_complete(c) && c->in_start == c->in_end) {
+			/* The client holds its body back until it hears from us
+			 * (RFC 9110 section 10.1.1): ask for it. (One that sent
+			 * some already needs no asking.) */
+			respond_continue(out_area(c), &c->reply);
+			begin_sending(c);
+		} else {
+			after_head(c);
+		}
+		return true;
+	}
+	if (req.expect_continue && (req.content_length > 0 || req.chunked)) {
+		/* The client holds its body back, and this route does not use
+		 * one: the final answer is known now. Send it, and close, since
+		 * whether the body follows anyway is the client's choice; the
+		 * lingering close drains it if it does. */
 		respond_to_request(&req, false, out_area(c), &c->reply);
 		ignore_rest_of_input(c);
+	} else if (c->handler_elsewhere) {
+		/* The head stays in buf, where the worker parses it again
+		 * (conn_run_handler): a parsed request would be 64 bytes more
+		 * in every connection, idle ones too, to save a parse of a few
+		 * hundred bytes on a worker. Nothing is read meanwhile. */
+		c->state = CONN_HANDLER;
+		return true; /* and step() stops there */
 	} else {
-		c->requests++;
-		if (c->handler_elsewhere) {
-			/* The head stays in buf, where the worker parses it again
-			 * (conn_run_handler): a parsed request would be 64 bytes
-			 * more in every connection, idle ones too, to save a
-			 * parse of a few hundred bytes on a worker. Nothing is
-			 * read meanwhile. */
-			c->state = CONN_HANDLER;
-			return true; /* and step() stops there */
-		}
 		respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
 		c->in_start += (size_t)rc;
-		c->input_budget = req.content_length;
+		if (!start_body(c, &req, NULL)) {
+			conn_close_for(c, STAT_ERRORS);
+			return true;
+		}
 	}
-	after_answer(c);
+	after_head(c);
 	return true;
 }
 
-/* The answer is ready: skip a body no route reads, then send. */
-static void after_answer(struct conn *c)
+static bool body_complete(const struct conn *c)
 {
-	if (c->input_budget > 0) {
-		c->state = CONN_DISCARD_BODY;
-		set_deadline(c, c->idle_ms);
+	if (c->body != NULL && c->body->chunked)
+		return http_chunked_done(&c->body->decoder);
+	return c->input_budget == 0;
+}
+
+/* The whole body is in: answer the route that used it, then send. */
+static void body_read(struct conn *c)
+{
+	if (c->body != NULL && c->body->kept)
+		respond_to_body(&c->body->route, c->body->data, c->body->len, out_area(c),
+				&c->reply);
+	begin_sending(c);
+}
+
+/* The head is handled: read the body that follows it, if any, then send. */
+static void after_head(struct conn *c)
+{
+	if (body_complete(c)) {
+		body_read(c);
 	} else {
-		begin_sending(c);
+		c->state = CONN_BODY;
+		set_deadline(c, c->idle_ms);
 	}
 }
 
-static bool discard_body(struct conn *c)
+/* A body whose framing broke, or that outgrew the limit: whatever answer
+ * was ready is replaced by the error (nothing of it was sent: answers go
+ * once the body is in), and the connection ends after it. */
+static void refuse_body(struct conn *c, int status)
 {
-	size_t have = c->in_end - c->in_start;
-	size_t take = have < c->input_budget ? have : (size_t)c->input_budget;
+	drop_body(c);
+	respond_to_error(status, true, out_area(c), &c->reply);
+	ignore_rest_of_input(c);
+	begin_sending(c);
+}
 
-	if (take == 0)
+static bool keep_body_bytes(struct conn *c, const char *p, size_t n)
+{
+	struct conn_body *b = c->body;
+
+	if (b == NULL || !b->kept || n == 0)
+		return true;
+	/* Both framings stop at HTTP_MAX_BODY (the parser, the decoder). */
+	if (!grow_array(&b->data, &b->cap, b->len + n, 1, 4096)) {
+		conn_close_for(c, STAT_ERRORS);
 		return false;
-	c->in_start += take;
-	c->input_budget -= take;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return true;
+}
+
+static bool read_body(struct conn *c)
+{
+	const char *in = c->buf + c->in_start, *data = in;
+	size_t have = c->in_end - c->in_start, data_len, took;
+
+	if (have == 0)
+		return false;
+	if (c->body != NULL && c->body->chunked) {
+		long n = http_chunked_decode(&c->body->decoder, in, have, &data, &data_len);
+
+		if (n < 0) {
+			refuse_body(c, (int)-n);
+			return true;
+		}
+		took = (size_t)n;
+	} else {
+		took = have < c->input_budget ? have : (size_t)c->input_budget;
+		data_len = took;
+		c->input_budget -= took;
+	}
+	if (!keep_body_bytes(c, data, data_len))
+		return true;
+	c->in_start += took;
 	set_deadline(c, c->idle_ms); /* a body may take long; stalling may not */
-	if (c->input_budget == 0)
-		begin_sending(c);
+	if (body_complete(c))
+		body_read(c);
 	return true;
 }
 
@@ -405,9 +542,11 @@ int conn_output_iov(struct conn *c, struct iovec iov[2])
 		iov[iovcnt++].iov_len = out_len;
 	}
 	if (c->pattern_sent < c->reply.pattern_len) {
-		size_t len;
-		const char *chunk = respond_pattern_at(
-		    c->pattern_sent, c->reply.pattern_len - c->pattern_sent, &len);
+		uint64_t left = c->reply.pattern_len - c->pattern_sent;
+		size_t len = (size_t)left;
+		const char *chunk = c->reply.body != NULL
+					? c->reply.body + c->pattern_sent
+					: respond_pattern_at(c->pattern_sent, left, &len);
 		iov[iovcnt].iov_base = (void *)(uintptr_t)chunk;
 		iov[iovcnt++].iov_len = len;
 	}
@@ -492,8 +631,8 @@ static bool step(struct conn *c)
 	switch (c->state) {
 	case CONN_READ_REQUEST:
 		return parse_request(c) || read_input(c);
-	case CONN_DISCARD_BODY:
-		return discard_body(c) || read_input(c);
+	case CONN_BODY:
+		return read_body(c) || read_input(c);
 	case CONN_WRITE:
 		return write_output(c);
 	case CONN_LINGER:
@@ -525,8 +664,7 @@ static void yield(struct conn *c)
  * the end of a lingering close)? */
 static bool deadline_judges_client(const struct conn *c)
 {
-	return c->state == CONN_READ_REQUEST || c->state == CONN_DISCARD_BODY ||
-	       c->state == CONN_WRITE;
+	return c->state == CONN_READ_REQUEST || c->state == CONN_BODY || c->state == CONN_WRITE;
 }
 
 enum conn_want conn_on_event(struct conn *c, unsigned events)
@@ -622,12 +760,18 @@ void conn_run_handler(struct conn *c)
 
 	respond_to_request(&req, c->requests < CONN_MAX_REQUESTS, out_area(c), &c->reply);
 	c->in_start += (size_t)head;
-	c->input_budget = req.content_length;
+	/* Out of memory for a chunked body's decoder: nothing after this
+	 * head can be framed, so the answer is the last. */
+	if (!start_body(c, &req, NULL)) {
+		c->reply.close = true;
+		c->input_budget = 0;
+		ignore_rest_of_input(c);
+	}
 }
 
 enum conn_want conn_on_handled(struct conn *c)
 {
-	c->state = CONN_READ_REQUEST; /* what after_answer moves on from */
-	after_answer(c);
+	c->state = CONN_READ_REQUEST; /* what after_head moves on from */
+	after_head(c);
 	return conn_on_event(c, 0);
 }

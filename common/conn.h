@@ -1,7 +1,7 @@
 /*
  * conn.h - one HTTP connection as a state machine, shared by every model.
  *
- *   READ_REQUEST -> (HANDLER) -> (DISCARD_BODY) -> (DELAY) -> WRITE -> READ_REQUEST ...
+ *   READ_REQUEST -> (HANDLER) -> (BODY) -> (DELAY) -> WRITE -> READ_REQUEST ...
  *                                                                 \-> LINGER -> CLOSED
  *
  * A connection reads into its buffer, asks http.c to parse, asks respond.c
@@ -57,7 +57,8 @@ enum conn_want { CONN_WANT_READ, CONN_WANT_WRITE, CONN_WANT_TIMER, CONN_WANT_HAN
 enum conn_state {
 	CONN_READ_REQUEST, /* waiting for (the rest of) a request head */
 	CONN_HANDLER,      /* parsed; the handler runs on another thread */
-	CONN_DISCARD_BODY, /* skipping a request body no route uses */
+	CONN_BODY,         /* reading a request body: kept for a route that uses
+			      it (POST /echo), read and dropped for the others */
 	CONN_DELAY,        /* /delay: the answer is ready but not due */
 	CONN_WRITE,        /* sending an answer */
 	CONN_LINGER,       /* half-closed after a last answer, draining input */
@@ -84,7 +85,8 @@ struct conn {
 	char *buf;
 	size_t in_start, in_end, scanned;
 	size_t out_start;
-	uint64_t input_budget; /* body bytes to discard, or linger allowance */
+	uint64_t input_budget;  /* Content-Length body bytes to come, or linger allowance */
+	struct conn_body *body; /* NULL unless the body is chunked or a route keeps it */
 	uint64_t pattern_sent;
 	struct reply reply;
 	uint64_t deadline_ms; /* idle, header, send, delay or linger deadline */

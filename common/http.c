@@ -15,6 +15,12 @@
 struct field_facts {
 	int host_count;
 	bool transfer_encoding;
+	/* The codings listed, in order, across all Transfer-Encoding lines
+	 * (RFC 9112 section 6.1: they apply in the order listed). */
+	unsigned chunked_count;     /* "chunked" anywhere */
+	bool chunked_last;          /* ... and it is the final coding */
+	bool other_coding;          /* any coding but chunked (gzip, frob) */
+	bool transfer_encoding_bad; /* an empty value or a coding that is not a token */
 	bool content_length_seen;
 	bool content_length_bad; /* not a plain decimal, or two differing values */
 	uint64_t content_length;
@@ -187,6 +193,49 @@ static void note_content_length(const char *v, size_t n, struct field_facts *f)
 	f->content_length = value;
 }
 
+/* Transfer-Encoding = #transfer-coding, each a token with optional
+ * ;parameters (RFC 9112 section 6.1). Only the names matter here: which
+ * codings, and whether chunked comes last. Empty list elements are
+ * skipped, as RFC 9110 section 5.6.1 asks of a recipient. */
+static void note_transfer_encoding(const char *v, size_t n, struct field_facts *f)
+{
+	const char *end = v + n;
+	bool any = false;
+
+	while (v < end) {
+		const char *comma = memchr(v, ',', (size_t)(end - v));
+		const char *stop = comma ? comma : end;
+		const char *name = v, *name_end;
+
+		while (name < stop && is_ows(*name))
+			name++;
+		for (name_end = name; name_end < stop && is_tchar((unsigned char)*name_end);
+		     name_end++)
+			;
+		if (name_end > name) {
+			const char *rest = name_end;
+
+			while (rest < stop && is_ows(*rest))
+				rest++;
+			if (rest < stop && *rest != ';')
+				f->transfer_encoding_bad = true; /* "chunked x" */
+			any = true;
+			f->chunked_last =
+			    equals_ignore_case(name, (size_t)(name_end - name), "chunked");
+			if (f->chunked_last)
+				f->chunked_count++;
+			else
+				f->other_coding = true;
+		} else if (name_end < stop) {
+			f->transfer_encoding_bad = true; /* not a token */
+		}
+		v = comma ? comma + 1 : end;
+	}
+	if (!any)
+		f->transfer_encoding_bad = true;
+	f->transfer_encoding = true;
+}
+
 /* Connection = #connection-option: a comma-separated list of tokens. */
 static void note_connection(const char *v, size_t n, struct field_facts *f)
 {
@@ -240,7 +289,7 @@ static int parse_field_line(const char *line, size_t len, struct field_facts *f)
 	else if (equals_ignore_case(line, name_len, "content-length"))
 		note_content_length(value, (size_t)(value_end - value), f);
 	else if (equals_ignore_case(line, name_len, "transfer-encoding"))
-		f->transfer_encoding = true;
+		note_transfer_encoding(value, (size_t)(value_end - value), f);
 	else if (equals_ignore_case(line, name_len, "connection"))
 		note_connection(value, (size_t)(value_end - value), f);
 	else if (equals_ignore_case(line, name_len, "expect") &&
@@ -272,14 +321,41 @@ static int parse_fields(const char *p, const char *end, struct field_facts *f)
 	return 0;
 }
 
+/* Transfer-Encoding's verdict (RFC 9112 sections 6.1 and 6.3), 0 if the
+ * body is chunked and can be read. Every other case ends the connection:
+ * two parsers that frame one message differently are how requests are
+ * smuggled past a proxy, so nothing is guessed. */
+static int judge_transfer_encoding(const struct field_facts *f, const struct http_request *req)
+{
+	/* HTTP/1.0 has no Transfer-Encoding: the framing is faulty. */
+	if (req->minor_version == 0)
+		return -400;
+	/* Both framings: section 6.1 lets a server go by Transfer-Encoding,
+	 * but a message that carries both is a smuggling attempt more often
+	 * than not, and refusing it is what h1spec and llhttp expect. */
+	if (f->content_length_seen)
+		return -400;
+	/* Chunked must be the final coding, applied once, or the body's end
+	 * cannot be found: "MUST respond with 400 and close" (6.3). */
+	if (f->transfer_encoding_bad || !f->chunked_last || f->chunked_count > 1)
+		return -400;
+	/* "gzip, chunked": framed, but a coding we do not decode (6.1: 501). */
+	if (f->other_coding)
+		return -501;
+	return 0;
+}
+
 /* The decisions that need all fields: framing, Host, persistence. */
 static int judge_fields(const struct field_facts *f, struct http_request *req)
 {
-	/* We implement no transfer coding. In HTTP/1.1 that is a 501 (RFC 9112
-	 * section 6.1); in HTTP/1.0, where Transfer-Encoding does not exist,
-	 * the framing is faulty: 400. Either way the connection closes. */
-	if (f->transfer_encoding)
-		return req->minor_version == 0 ? -400 : -501;
+	int rc;
+
+	if (f->transfer_encoding) {
+		rc = judge_transfer_encoding(f, req);
+		if (rc != 0)
+			return rc;
+		req->chunked = true;
+	}
 	if (f->content_length_bad)
 		return -400;
 	/* RFC 9112 section 3.2: exactly one Host in HTTP/1.1. */
@@ -384,10 +460,165 @@ int http_parse_request(const char *buf, size_t len, size_t *scanned, struct http
 	return rc != 0 ? rc : (int)end;
 }
 
+/*
+ * The chunked coding (RFC 9112 section 7.1):
+ *
+ *   chunk      = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+ *   last-chunk = 1*("0") [ chunk-ext ] CRLF, then trailer fields, CRLF
+ *
+ * Byte by byte, like the head parser, so that any split of the input
+ * gives the same verdict. The framing needs CRLF here, where the head
+ * accepts a bare LF: parsers that disagree on where a chunk ends are how
+ * chunked bodies smuggle requests, and no client writes bare LF inside a
+ * chunked body.
+ */
+enum chunked_state {
+	CHUNK_SIZE_FIRST, /* a line's first hex digit */
+	CHUNK_SIZE,       /* more hex digits */
+	CHUNK_EXT,        /* ";name=value" after the size, read and ignored */
+	CHUNK_SIZE_LF,    /* the size line's CR came */
+	CHUNK_DATA,
+	CHUNK_DATA_CR, /* the CRLF after a chunk's data */
+	CHUNK_DATA_LF,
+	CHUNK_TRAILER_START, /* a trailer line, or the final empty line */
+	CHUNK_TRAILER,       /* a trailer field, read and ignored */
+	CHUNK_TRAILER_LF,
+	CHUNK_END_LF, /* the final CR came */
+	CHUNK_DONE,
+};
+
+/* A size line longer than this (leading zeros, extensions) is a 400: the
+ * body limit bounds the data, this bounds the framing. */
+#define CHUNK_MAX_LINE 1024
+
+void http_chunked_init(struct http_chunked *d, uint64_t limit)
+{
+	memset(d, 0, sizeof(*d));
+	d->state = CHUNK_SIZE_FIRST;
+	d->limit = limit;
+}
+
+bool http_chunked_done(const struct http_chunked *d)
+{
+	return d->state == CHUNK_DONE;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* One framing byte; 0, or minus the status that ends the body. */
+static int chunked_framing_byte(struct http_chunked *d, char c)
+{
+	int digit;
+
+	if (d->state != CHUNK_DATA && ++d->line > CHUNK_MAX_LINE)
+		return d->state >= CHUNK_TRAILER_START ? -431 : -400;
+	switch (d->state) {
+	case CHUNK_SIZE_FIRST:
+	case CHUNK_SIZE:
+		digit = hex_value(c);
+		if (digit >= 0) {
+			if (d->size > (UINT64_MAX >> 4))
+				return -413; /* no body this large is read anyway */
+			d->size = (d->size << 4) | (uint64_t)digit;
+			d->state = CHUNK_SIZE;
+		} else if (d->state == CHUNK_SIZE_FIRST) {
+			return -400; /* 1*HEXDIG: at least one digit */
+		} else if (c == ';' || is_ows(c)) {
+			d->state = CHUNK_EXT; /* BWS ";" ext, section 7.1.1 */
+		} else if (c == '\r') {
+			d->state = CHUNK_SIZE_LF;
+		} else {
+			return -400;
+		}
+		return 0;
+	case CHUNK_EXT:
+		if (c == '\r')
+			d->state = CHUNK_SIZE_LF;
+		else if (!is_value_char((unsigned char)c))
+			return -400;
+		return 0;
+	case CHUNK_SIZE_LF:
+		if (c != '\n')
+			return -400;
+		d->line = 0;
+		if (d->size == 0) {
+			d->state = CHUNK_TRAILER_START;
+			return 0;
+		}
+		if (d->size > d->limit - d->total)
+			return -413;
+		d->state = CHUNK_DATA;
+		return 0;
+	case CHUNK_DATA_CR:
+		d->state = CHUNK_DATA_LF;
+		return c == '\r' ? 0 : -400;
+	case CHUNK_DATA_LF:
+		d->state = CHUNK_SIZE_FIRST;
+		d->line = 0;
+		return c == '\n' ? 0 : -400;
+	case CHUNK_TRAILER_START:
+	case CHUNK_TRAILER:
+		if (c == '\r') {
+			d->state =
+			    d->state == CHUNK_TRAILER_START ? CHUNK_END_LF : CHUNK_TRAILER_LF;
+			return 0;
+		}
+		/* Trailer fields count against the head's limit. */
+		if (!is_value_char((unsigned char)c) || ++d->trailer_bytes > HTTP_MAX_HEADER_BYTES)
+			return is_value_char((unsigned char)c) ? -431 : -400;
+		d->state = CHUNK_TRAILER;
+		return 0;
+	case CHUNK_TRAILER_LF:
+		d->state = CHUNK_TRAILER_START;
+		d->line = 0;
+		return c == '\n' ? 0 : -400;
+	case CHUNK_END_LF:
+		d->state = CHUNK_DONE;
+		return c == '\n' ? 0 : -400;
+	default:
+		return -400;
+	}
+}
+
+long http_chunked_decode(struct http_chunked *d, const char *in, size_t len, const char **data,
+			 size_t *data_len)
+{
+	size_t i = 0;
+	int rc;
+
+	*data = NULL;
+	*data_len = 0;
+	while (i < len && d->state != CHUNK_DONE) {
+		if (d->state == CHUNK_DATA) {
+			size_t n = len - i < d->size ? len - i : (size_t)d->size;
+
+			/* One run of data per call: the caller stores it and
+			 * calls again with what is left. */
+			*data = in + i;
+			*data_len = n;
+			d->size -= n;
+			d->total += n;
+			if (d->size == 0)
+				d->state = CHUNK_DATA_CR;
+			return (long)(i + n);
+		}
+		rc = chunked_framing_byte(d, in[i++]);
+		if (rc != 0)
+			return rc;
+	}
+	return (long)i;
+}
+
 enum http_method http_method_of(const struct http_request *req)
 {
-	static const char *const registered[] = { "POST",    "PUT",   "DELETE", "CONNECT",
-						  "OPTIONS", "TRACE", "PATCH" };
+	static const char *const registered[] = { "PUT",     "DELETE", "CONNECT",
+						  "OPTIONS", "TRACE",  "PATCH" };
 	size_t i, n = req->method_len;
 
 	/* Methods are case-sensitive (RFC 9110 section 9.1). */
@@ -395,6 +626,8 @@ enum http_method http_method_of(const struct http_request *req)
 		return HTTP_GET;
 	if (n == 4 && memcmp(req->method, "HEAD", 4) == 0)
 		return HTTP_HEAD;
+	if (n == 4 && memcmp(req->method, "POST", 4) == 0)
+		return HTTP_POST;
 	for (i = 0; i < sizeof(registered) / sizeof(registered[0]); i++)
 		if (strlen(registered[i]) == n && memcmp(req->method, registered[i], n) == 0)
 			return HTTP_METHOD_NOT_ALLOWED;

@@ -32,8 +32,9 @@
 	(2 * HTTP_MAX_LEADING_EMPTY_LINES + HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES)
 /* Counting fields bounds the parse work as well as the bytes. */
 #define HTTP_MAX_HEADERS 100
-/* Request bodies are read and thrown away (no route uses one); beyond this we
- * answer 413 and close instead of draining. */
+/* The largest request body read, framed by Content-Length or chunked: a
+ * route that uses its body (POST /echo) keeps it, every other route reads
+ * and drops it. Beyond this, 413 and close instead of draining. */
 #define HTTP_MAX_BODY (1024 * 1024)
 
 /* What http_parse_request returns when the head is not complete yet. */
@@ -47,6 +48,7 @@ struct http_request {
 	int minor_version;       /* 0 for HTTP/1.0, 1 for HTTP/1.1 and later 1.x */
 	bool keep_alive;         /* the client's wish, from version and Connection */
 	uint64_t content_length; /* body bytes that follow the head */
+	bool chunked;            /* the body is chunked instead (Transfer-Encoding) */
 	bool expect_continue;    /* Expect: 100-continue: the client waits to send its body */
 };
 
@@ -67,9 +69,39 @@ struct http_request {
  */
 int http_parse_request(const char *buf, size_t len, size_t *scanned, struct http_request *req);
 
-/* GET and HEAD are served; other registered methods get 405 with Allow; a
- * method we have never heard of gets 501 (RFC 9110 section 9.1). */
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_METHOD_NOT_ALLOWED, HTTP_METHOD_UNKNOWN };
+/*
+ * A chunked body (RFC 9112 section 7.1), decoded as it arrives. Like the
+ * head parser it keeps no buffer and does no I/O: the caller hands it the
+ * bytes that came, and it says which of them are body data. Chunk
+ * extensions and trailer fields are read and dropped.
+ */
+struct http_chunked {
+	uint64_t size;  /* of the chunk being read: its data bytes still to come */
+	uint64_t total; /* data bytes so far */
+	uint64_t limit; /* more than this in all: 413 */
+	unsigned line;  /* bytes of the framing line being read */
+	unsigned trailer_bytes;
+	int state;
+};
+
+void http_chunked_init(struct http_chunked *d, uint64_t limit);
+
+/* Decode from in[0..len). Returns how many bytes it took (<= len; fewer
+ * only when the body ended or a run of data was found), with *data and
+ * *data_len the run of body data among them (at most one per call: call
+ * again with the rest); or minus the status that ends the request: -400
+ * for bad framing, -413 past the limit, -431 for trailers past the head's
+ * limit. */
+long http_chunked_decode(struct http_chunked *d, const char *in, size_t len, const char **data,
+			 size_t *data_len);
+
+/* The last chunk and its trailers have come: the body is complete. */
+bool http_chunked_done(const struct http_chunked *d);
+
+/* GET, HEAD and POST are served where a route has them; other registered
+ * methods get 405 with Allow; a method we have never heard of gets 501
+ * (RFC 9110 section 9.1). */
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_METHOD_NOT_ALLOWED, HTTP_METHOD_UNKNOWN };
 enum http_method http_method_of(const struct http_request *req);
 
 /* The fields of a response head we ever send. */

@@ -148,14 +148,86 @@ static void finish_with_status(char *out, struct reply *reply, struct http_respo
 	finish(out, reply, resp, head_only, body, n > 0 ? (size_t)n : 0);
 }
 
-void respond_to_error(int status, char *out, struct reply *reply)
+void respond_to_error(int status, bool head_counted, char *out, struct reply *reply)
 {
 	struct http_response resp = { .status = status, .keep_alive = false };
 
 	memset(reply, 0, sizeof(*reply));
-	stats_add(STAT_REQUESTS, 1);
+	if (!head_counted)
+		stats_add(STAT_REQUESTS, 1);
 	stats_add(STAT_ERRORS, 1);
 	finish_with_status(out, reply, &resp, false);
+}
+
+void respond_continue(char *out, struct reply *reply)
+{
+	static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+	memset(reply, 0, sizeof(*reply));
+	memcpy(out, interim, sizeof(interim) - 1);
+	reply->out_len = sizeof(interim) - 1;
+	reply->interim = true;
+}
+
+/* The path a request routes on: no query, and the absolute-form's host cut. */
+static void route_path(const struct http_request *req, const char **path, size_t *len)
+{
+	const char *query = memchr(req->target, '?', req->target_len);
+
+	*path = req->target;
+	*len = query != NULL ? (size_t)(query - req->target) : req->target_len;
+	origin_path(path, len);
+}
+
+static bool path_is(const char *path, size_t len, const char *name)
+{
+	return len == strlen(name) && memcmp(path, name, len) == 0;
+}
+
+bool respond_uses_body(const struct http_request *req, bool keep_alive_allowed,
+		       struct body_route *route)
+{
+	const char *path;
+	size_t len;
+
+	if (http_method_of(req) != HTTP_POST)
+		return false;
+	route_path(req, &path, &len);
+	/* POST / echoes too: what h1spec's test servers do with any body. */
+	if (!path_is(path, len, "/echo") && !path_is(path, len, "/"))
+		return false;
+	stats_add(STAT_REQUESTS, 1);
+	route->keep_alive = req->keep_alive && keep_alive_allowed;
+	route->http10 = req->minor_version == 0;
+	return true;
+}
+
+void respond_to_body(const struct body_route *route, const char *body, size_t len, char *out,
+		     struct reply *reply)
+{
+	struct http_response resp = {
+		.status = 200,
+		.keep_alive = route->keep_alive,
+		.http10_keep_alive = route->http10,
+		.content_type = "application/octet-stream",
+		.content_length = len,
+	};
+
+	memset(reply, 0, sizeof(*reply));
+	finish(out, reply, &resp, false, NULL, 0);
+	reply->pattern_len = len;
+	reply->body = body;
+}
+
+/* 405 unless the method is one the route has (RFC 9110 section 15.5.6:
+ * with Allow listing them). */
+static bool method_refused(enum http_method method, bool post_too, struct http_response *resp)
+{
+	if (method == HTTP_GET || method == HTTP_HEAD || (post_too && method == HTTP_POST))
+		return false;
+	resp->status = 405;
+	resp->allow = post_too ? "GET, HEAD, POST" : "GET, HEAD";
+	return true;
 }
 
 void respond_to_request(const struct http_request *req, bool keep_alive_allowed, char *out,
@@ -167,28 +239,35 @@ void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
 		.http10_keep_alive = req->minor_version == 0,
 	};
 	enum http_method method = http_method_of(req);
-	const char *path = req->target;
-	size_t path_len = req->target_len, rest;
-	const char *query = memchr(path, '?', path_len);
+	const char *path;
+	size_t path_len, rest;
 	bool head_only = method == HTTP_HEAD;
 	char stats_body[RESPOND_OUT_CAP - 512]; /* the rest is room for the head */
 	long long n;
 
 	memset(reply, 0, sizeof(*reply));
 	stats_add(STAT_REQUESTS, 1);
-	if (method == HTTP_METHOD_NOT_ALLOWED || method == HTTP_METHOD_UNKNOWN) {
-		resp.status = method == HTTP_METHOD_UNKNOWN ? 501 : 405;
-		resp.allow = "GET, HEAD";
+	if (method == HTTP_METHOD_UNKNOWN) {
+		resp.status = 501;
 		finish_with_status(out, reply, &resp, false);
 		return;
 	}
-	if (query != NULL)
-		path_len = (size_t)(query - path);
-	origin_path(&path, &path_len);
+	route_path(req, &path, &path_len);
 
-	if (path_len == 1 && path[0] == '/') {
-		finish(out, reply, &resp, head_only, RESPOND_HELLO, strlen(RESPOND_HELLO));
-	} else if (path_len == 6 && memcmp(path, "/stats", 6) == 0) {
+	if (path_is(path, path_len, "/echo")) {
+		/* POST went to respond_uses_body: anything else is refused. */
+		resp.status = 405;
+		resp.allow = "POST";
+		finish_with_status(out, reply, &resp, head_only);
+	} else if (path_is(path, path_len, "/")) {
+		/* POST / went to respond_uses_body (the echo) as well. */
+		if (method_refused(method, true, &resp))
+			finish_with_status(out, reply, &resp, head_only);
+		else
+			finish(out, reply, &resp, head_only, RESPOND_HELLO, strlen(RESPOND_HELLO));
+	} else if (method_refused(method, false, &resp)) {
+		finish_with_status(out, reply, &resp, head_only);
+	} else if (path_is(path, path_len, "/stats")) {
 		finish(out, reply, &resp, head_only, stats_body,
 		       stats_format(stats_body, sizeof(stats_body)));
 	} else if (has_prefix(path, path_len, "/bytes/", &rest)) {

@@ -2,6 +2,8 @@
  * respond.h - the application every model serves: routes and their answers.
  *
  *   GET /            200 "Hello, World!\n"
+ *   POST /echo       the request's body, byte for byte (at most HTTP_MAX_BODY);
+ *                    POST / too (h1spec's test servers echo any body)
  *   GET /bytes/N     N bytes of a fixed pattern (N <= RESPOND_MAX_BYTES)
  *   GET /delay/MS    the same hello, MS milliseconds later
  *   GET /spin/US     the same hello, after burning US microseconds of CPU
@@ -39,8 +41,19 @@
 struct reply {
 	size_t out_len;       /* bytes written to out: the head and any small body */
 	uint64_t pattern_len; /* then this many pattern bytes, streamed (/bytes) */
+	const char *body;     /* the pattern_len bytes come from here, not the
+				 pattern (/echo: the body that was read) */
 	unsigned delay_ms;    /* send nothing until this long has passed (/delay) */
 	bool close;           /* close the connection after this answer */
+	bool interim;         /* a 100 Continue: the request's body comes next */
+};
+
+/* A route that uses its request's body is answered once the body is in,
+ * when the head is gone from the input buffer: what the answer needs from
+ * the head is kept here meanwhile. */
+struct body_route {
+	bool keep_alive;
+	bool http10;
 };
 
 /* Set the Server header from the model's label. Call once at start. */
@@ -52,8 +65,22 @@ void respond_init(const char *model_label);
 void respond_to_request(const struct http_request *req, bool keep_alive_allowed, char *out,
 			struct reply *reply);
 
-/* Answer a request the parser refused with this status; always closes. */
-void respond_to_error(int status, char *out, struct reply *reply);
+/* Does the request's route use its body (POST /echo, POST /)? If so the caller
+ * reads the body and answers with respond_to_body; respond_to_request
+ * answers every other request, whose body the caller reads and drops. */
+bool respond_uses_body(const struct http_request *req, bool keep_alive_allowed,
+		       struct body_route *route);
+/* Answer a route that used its body, once all len bytes are in. The
+ * answer points at body (reply->body): keep it until the answer is sent. */
+void respond_to_body(const struct body_route *route, const char *body, size_t len, char *out,
+		     struct reply *reply);
+
+/* Answer a request the parser refused with this status; always closes.
+ * head_counted: the request was counted already (its body was bad). */
+void respond_to_error(int status, bool head_counted, char *out, struct reply *reply);
+
+/* The interim answer to Expect: 100-continue (RFC 9110 section 10.1.1). */
+void respond_continue(char *out, struct reply *reply);
 
 /* Where the body of /bytes continues at offset: a pointer into a static
  * buffer and how many bytes may be sent from it (at most remaining). */

@@ -8,7 +8,9 @@
  *   - split invariance: the pieces end in exactly the whole parse's answer
  *     (same head length or status, same method, target, version, framing);
  *   - no premature verdict: a prefix may only say "incomplete" or already
- *     give the whole input's final answer.
+ *     give the whole input's final answer;
+ *   - for a chunked head, the bytes after it decode to the same data and
+ *     the same verdict whole as a byte at a time.
  * The input is copied to a heap block of exactly its size, so AddressSanitizer
  * reports a read one byte past the end (the guard-page test in
  * tests/unit/test_http.c does the same without ASan).
@@ -50,7 +52,50 @@ static int same_request(const struct http_request *a, const struct http_request 
 	return a->method_len == b->method_len && memcmp(a->method, b->method, a->method_len) == 0 &&
 	       a->target_len == b->target_len && memcmp(a->target, b->target, a->target_len) == 0 &&
 	       a->minor_version == b->minor_version && a->keep_alive == b->keep_alive &&
-	       a->content_length == b->content_length;
+	       a->content_length == b->content_length && a->chunked == b->chunked;
+}
+
+/* Decode in[0..len) as a chunked body, step bytes at a time (0: whole).
+ * Returns 1 for a complete body, 0 for one still coming, or -status; the
+ * data is checksummed, and how many bytes it was. */
+static int decode_chunked(const char *in, size_t len, size_t step, uint32_t *sum, size_t *bytes)
+{
+	struct http_chunked d;
+	size_t at = 0;
+
+	http_chunked_init(&d, HTTP_MAX_BODY);
+	*sum = 2166136261u;
+	*bytes = 0;
+	while (at < len && !http_chunked_done(&d)) {
+		size_t end = step == 0 || len - at < step ? len : at + step, i;
+		const char *data;
+		size_t data_len;
+		long n = http_chunked_decode(&d, in + at, end - at, &data, &data_len);
+
+		if (n < 0)
+			return (int)n;
+		if ((size_t)n > end - at || (n == 0 && !http_chunked_done(&d)))
+			fail("the chunked decoder took too much, or nothing", len, at, 0, 0);
+		for (i = 0; i < data_len; i++)
+			*sum = (*sum ^ (unsigned char)data[i]) * 16777619u;
+		*bytes += data_len;
+		at += (size_t)n;
+	}
+	return http_chunked_done(&d) ? 1 : 0;
+}
+
+static void check_chunked(const char *body, size_t len)
+{
+	uint32_t whole_sum, piece_sum;
+	size_t whole_bytes, piece_bytes;
+	int whole = decode_chunked(body, len, 0, &whole_sum, &whole_bytes);
+	int piece = decode_chunked(body, len, 1, &piece_sum, &piece_bytes);
+
+	if (whole != piece ||
+	    (whole >= 0 && (whole_sum != piece_sum || whole_bytes != piece_bytes)))
+		fail("a split changed the chunked body", len, 0, whole, piece);
+	if (whole < 0 && strcmp(http_reason(-whole), "Unknown") == 0)
+		fail("a chunked error status the response writer does not know", len, 0, whole, 0);
 }
 
 /* Route what parsed, as a server would, except /spin: burning up to ten
@@ -82,6 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("head longer than the input", size, size, whole, 0);
 	if (whole > 0)
 		route(&whole_req);
+	if (whole > 0 && whole_req.chunked)
+		check_chunked(buf + whole, size - (size_t)whole);
 	else if (whole < 0 && strcmp(http_reason(-whole), "Unknown") == 0)
 		fail("an error status the response writer does not know", size, size, whole, 0);
 

@@ -95,12 +95,31 @@ static const struct parse_case cases[] = {
 	{ "duplicate Host", "GET /" H11 "Host: b\r\n\r\n", 0, -400, 0, 0, 0, 0, 0 },
 	{ "duplicate Host in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 0, -400, 0,
 	  0, 0, 0, 0 },
-	{ "Transfer-Encoding: chunked", "POST /" H11 "Transfer-Encoding: chunked\r\n\r\n", 0, -501,
+	{ "Transfer-Encoding: chunked", "POST /" H11 "Transfer-Encoding: chunked\r\n\r\n", 0, WHOLE,
+	  "POST", "/", 1, true, 0 },
+	{ "Transfer-Encoding: Chunked, any case, ;params and empty elements",
+	  "POST /" H11 "Transfer-Encoding: , Chunked ;a=b\r\n\r\n", 0, WHOLE, "POST", "/", 1, true,
+	  0 },
+	{ "chunked not last", "POST /" H11 "Transfer-Encoding: chunked, identity\r\n\r\n", 0, -400,
 	  0, 0, 0, 0, 0 },
-	{ "chunked, identity", "POST /" H11 "Transfer-Encoding: chunked, identity\r\n\r\n", 0, -501,
-	  0, 0, 0, 0, 0 },
+	{ "chunked twice", "POST /" H11 "Transfer-Encoding: chunked, chunked\r\n\r\n", 0, -400, 0,
+	  0, 0, 0, 0 },
+	{ "chunked, then a second line with gzip",
+	  "POST /" H11 "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n", 0, -400, 0,
+	  0, 0, 0, 0 },
+	{ "an unknown coding alone", "POST /" H11 "Transfer-Encoding: frob\r\n\r\n", 0, -400, 0, 0,
+	  0, 0, 0 },
+	{ "gzip, chunked: framed, not decoded",
+	  "POST /" H11 "Transfer-Encoding: gzip, chunked\r\n\r\n", 0, -501, 0, 0, 0, 0, 0 },
+	{ "gzip, then chunked on a second line",
+	  "POST /" H11 "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 0, -501, 0,
+	  0, 0, 0, 0 },
+	{ "Transfer-Encoding empty", "POST /" H11 "Transfer-Encoding:\r\n\r\n", 0, -400, 0, 0, 0, 0,
+	  0 },
+	{ "Transfer-Encoding: chunked x", "POST /" H11 "Transfer-Encoding: chunked x\r\n\r\n", 0,
+	  -400, 0, 0, 0, 0, 0 },
 	{ "Content-Length with Transfer-Encoding",
-	  "POST /" H11 "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0, -501, 0, 0, 0,
+	  "POST /" H11 "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0, -400, 0, 0, 0,
 	  0, 0 },
 	{ "Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
 	  0, -400, 0, 0, 0, 0, 0 },
@@ -314,7 +333,7 @@ static void run_method_cases(void)
 	} methods[] = {
 		{ "GET", HTTP_GET },
 		{ "HEAD", HTTP_HEAD },
-		{ "POST", HTTP_METHOD_NOT_ALLOWED },
+		{ "POST", HTTP_POST },
 		{ "DELETE", HTTP_METHOD_NOT_ALLOWED },
 		{ "get", HTTP_METHOD_UNKNOWN },
 		{ "BREW", HTTP_METHOD_UNKNOWN },
@@ -330,7 +349,7 @@ static void run_method_cases(void)
 			ok = false;
 		}
 	}
-	report(ok, "methods: GET/HEAD served, registered 405, unknown 501", why);
+	report(ok, "methods: GET/HEAD/POST served, registered 405, unknown 501", why);
 }
 
 /* The three inputs the fuzzer found (fuzz/regressions/), rebuilt readably

@@ -105,11 +105,40 @@ int main(void)
 	check_request("GET /spin/1 HTTP/1.1\r\nHost: t\r\n\r\n", 200);
 	check_request("GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n", 404);
 	check_request("GET /bytes/67108865 HTTP/1.1\r\nHost: t\r\n\r\n", 400);
-	check_request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", 405);
+	check_request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", 200);
+	check_request("PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", 405);
+	check_request("POST /stats HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", 405);
+	check_request("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n", 405);
+	check_request("HEAD /echo HTTP/1.1\r\nHost: t\r\n\r\n", 405);
+	check_request("BREW / HTTP/1.1\r\nHost: t\r\n\r\n", 501);
+	/* /echo's answer: the head here, the body streamed from the bytes read. */
+	{
+		static const char body[] = "any bytes\0at all";
+		struct body_route route = { .keep_alive = true };
+		struct reply reply;
+
+		respond_to_body(&route, body, sizeof(body), out, &reply);
+		out[reply.out_len] = '\0';
+		check_framing("POST /echo's answer is framed", &reply, 200, false, false);
+		report(reply.body == body && reply.pattern_len == sizeof(body),
+		       "POST /echo's answer sends the body it was given", "another body");
+		route.keep_alive = false;
+		respond_to_body(&route, body, 0, out, &reply);
+		out[reply.out_len] = '\0';
+		check_framing("an empty echo that closes is framed", &reply, 200, false, true);
+	}
+	{
+		struct reply reply;
+
+		respond_continue(out, &reply);
+		report(reply.interim && reply.out_len == 25 &&
+			   memcmp(out, "HTTP/1.1 100 Continue\r\n\r\n", 25) == 0,
+		       "100 Continue is a head alone, marked interim", "not");
+	}
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
 		struct reply reply;
 
-		respond_to_error(errors[i], out, &reply);
+		respond_to_error(errors[i], false, out, &reply);
 		out[reply.out_len] = '\0';
 		snprintf(name, sizeof(name), "error %d is framed and closes", errors[i]);
 		check_framing(name, &reply, errors[i], false, true);
