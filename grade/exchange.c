@@ -125,6 +125,37 @@ static int complete_answers(const char *buf, size_t len, bool closed, int *first
 	return count;
 }
 
+/* The first final answer's body, as far as it came and fits. */
+static void first_body(const char *buf, size_t len, struct answer *out)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		const char *end = memmem(buf + at, len - at, "\r\n\r\n", 4);
+		size_t head_len, n;
+		int status = 0;
+		long body;
+
+		if (end == NULL || sscanf(buf + at, "HTTP/%*d.%*d %d", &status) != 1)
+			return;
+		head_len = (size_t)(end - (buf + at)) + 4;
+		body = declared_length(buf + at, head_len, status);
+		if (status / 100 == 1) {
+			at += head_len;
+			continue;
+		}
+		n = len - at - head_len;
+		if (body >= 0 && (size_t)body < n)
+			n = (size_t)body;
+		if (n > sizeof(out->body) - 1)
+			n = sizeof(out->body) - 1;
+		memcpy(out->body, buf + at + head_len, n);
+		out->body[n] = '\0';
+		out->body_len = n;
+		return;
+	}
+}
+
 void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answer *out)
 {
 	/* Kept NUL-terminated: the answers are parsed with sscanf. */
@@ -173,14 +204,46 @@ void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answe
 			buf[kept] = '\0';
 		}
 		out->answers = complete_answers(buf, kept, false, &out->status);
-		if (answers > 0 && out->answers >= answers)
+		if ((answers > 0 && out->answers >= answers) || answers < 0)
 			break;
 	}
 	out->answers = complete_answers(buf, kept, out->closed, &out->status);
 	if (out->status == 0 && kept >= 12)
 		sscanf(buf, "HTTP/%*d.%*d %d", &out->status);
 	out->ms = grade_now_ms() - started_ms;
+	first_body(buf, kept, out);
 	grade_escape(buf, kept < 100 ? kept : 100, out->head, sizeof(out->head));
+}
+
+size_t grade_read_bytes(int fd, char *buf, size_t cap, size_t until, long wait_ms, int *end)
+{
+	long deadline = grade_now_ms() + wait_ms;
+	size_t have = 0;
+
+	*end = READ_WAITED;
+	while (have < until && have < cap) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = deadline - grade_now_ms();
+		ssize_t n;
+		int rc;
+
+		if (left <= 0)
+			break;
+		rc = poll(&p, 1, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			break;
+		n = read(fd, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*end = n < 0 && errno == ECONNRESET ? READ_RESET : READ_CLOSED;
+			break;
+		}
+		have += (size_t)n;
+	}
+	return have;
 }
 
 void grade_exchange(int port, const char *request, size_t len, enum feed feed, int answers,

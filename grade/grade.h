@@ -40,18 +40,27 @@ struct answer {
 	long ms;             /* from the last byte sent to the end of the wait */
 	size_t bytes;        /* of answer */
 	char head[160];      /* its first bytes, as they came */
+	char body[64];       /* the first final answer's body, its first bytes */
+	size_t body_len;     /* of them (at most sizeof(body) - 1) */
 };
 
 /* Connect to 127.0.0.1:port; -1 on failure (errno set). */
 int grade_connect(int port);
 
 /* Send len bytes of request with feed, then read for at most wait_ms, or
- * until `answers` complete answers came (0: until the connection ends). */
+ * until `answers` complete answers came (0: until the connection ends;
+ * -1: until any bytes came). */
 void grade_exchange(int port, const char *request, size_t len, enum feed feed, int answers,
 		    long wait_ms, struct answer *out);
 
 /* Read what comes on fd for at most wait_ms (the same rules). */
 void grade_read(int fd, int answers, long wait_ms, long started_ms, struct answer *out);
+
+/* Read into buf (at most cap bytes) until `until` bytes came, the
+ * connection ended or wait_ms passed; returns how many came, and *end how
+ * the reading stopped. For the cases that look at the bytes themselves. */
+enum { READ_WAITED, READ_CLOSED, READ_RESET };
+size_t grade_read_bytes(int fd, char *buf, size_t cap, size_t until, long wait_ms, int *end);
 
 long grade_now_ms(void);
 
@@ -69,7 +78,7 @@ struct grade_case {
 	const char *id;          /* "request/host-missing": stable, for --case */
 	const char *requirement; /* the RFC section or the lesson, in words */
 	enum level level;
-	const char *route; /* a route it needs ("/delay/1"), or NULL */
+	const char *route; /* a route it needs ("/delay/1", "POST /echo"), or NULL */
 	/* The case's question, asked of the server on port. Fills what was
 	 * sent, expected and seen, for the report. */
 	enum verdict (*run)(const struct grade_case *gc, int port, char *sent, size_t sent_len,
@@ -78,9 +87,11 @@ struct grade_case {
 	const char *request;
 	size_t len; /* of request, when it holds a NUL; 0: strlen */
 	enum feed feed;
-	int lo, hi;    /* the answer's status must be in [lo, hi] ... */
-	bool or_close; /* ... or the server may close without one */
-	bool waits;    /* ... or: a fragment, nothing may come at all */
+	int lo, hi;       /* the answer's status must be in [lo, hi] ... */
+	int lo2, hi2;     /* ... or in [lo2, hi2] (when hi2 > 0) ... */
+	bool or_close;    /* ... or the server may close without one */
+	bool waits;       /* ... or: a fragment, nothing may come at all */
+	const char *body; /* and a 200's body must be this (an echo), or NULL */
 };
 
 extern const struct grade_case grade_cases[];

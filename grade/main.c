@@ -184,17 +184,29 @@ reaped:
 }
 
 /* Does the server have the optional route a case needs? It must answer
- * it 2xx, and a /delay/MS no sooner than MS (a server that answers every
- * GET at once has no /delay). */
+ * it 2xx and do what the route says: /delay/MS no sooner than MS, a
+ * /bytes/N with N bytes, "POST /path" with the body it was sent (a server
+ * that answers every request alike has none of them). */
 static bool has_route(int port, const char *route)
 {
 	char request[256];
 	struct answer a;
 	long delay = strncmp(route, "/delay/", 7) == 0 ? atol(route + 7) : 0;
+	long bytes = strncmp(route, "/bytes/", 7) == 0 ? atol(route + 7) : -1;
+	bool post = strncmp(route, "POST ", 5) == 0;
 
-	snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: grade\r\n\r\n", route);
+	if (post)
+		snprintf(request, sizeof(request),
+			 "POST %s HTTP/1.1\r\nHost: grade\r\nContent-Length: 2\r\n\r\nok",
+			 route + 5);
+	else
+		snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: grade\r\n\r\n", route);
 	grade_exchange(port, request, strlen(request), FEED_WHOLE, 1, 3000 + delay, &a);
-	return a.status / 100 == 2 && a.first_byte_ms >= delay * 9 / 10;
+	if (a.status / 100 != 2 || a.first_byte_ms < delay * 9 / 10)
+		return false;
+	if (post)
+		return a.body_len == 2 && memcmp(a.body, "ok", 2) == 0;
+	return bytes < 0 || a.body_len == (size_t)bytes;
 }
 
 static void run_target(struct target *t, const char **picks, int npicks, bool strict)
@@ -215,8 +227,9 @@ static void run_target(struct target *t, const char **picks, int npicks, bool st
 		}
 		if (gc->route && !has_route(t->port, gc->route)) {
 			r->verdict = NOT_IMPLEMENTED;
-			snprintf(r->actual, sizeof(r->actual), "GET %s is not answered 2xx",
-				 gc->route);
+			snprintf(r->actual, sizeof(r->actual),
+				 "%s%s is not answered as the route says",
+				 strncmp(gc->route, "POST ", 5) == 0 ? "" : "GET ", gc->route);
 			continue;
 		}
 		r->verdict = gc->run(gc, t->port, r->sent, sizeof(r->sent), r->expected,
