@@ -33,13 +33,17 @@ struct chunked_case {
 /* clang-format off: one case per line reads as a table */
 static const struct chunked_case cases[] = {
 	{ "one chunk", "5\r\nhello\r\n0\r\n\r\n", DONE, "hello", 0, 0 },
-	{ "two chunks, hex sizes in any case", "a\r\n0123456789\r\nB\r\nabcdefghijk\r\n0\r\n\r\n", DONE, "0123456789abcdefghijk", 0, 0 },
+	{ "two chunks, hex sizes in any case", "a\r\n0123456789\r\nB\r\nabcdefghijk\r\n0\r\n\r\n",
+	  DONE, "0123456789abcdefghijk", 0, 0 },
 	{ "an empty body", "0\r\n\r\n", DONE, "", 0, 0 },
 	{ "leading zeros", "0005\r\nhello\r\n000\r\n\r\n", DONE, "hello", 0, 0 },
-	{ "extensions are read and dropped", "5;name=value;q=\"a;b\"\r\nhello\r\n0;last\r\n\r\n", DONE, "hello", 0, 0 },
+	{ "extensions are read and dropped", "5;name=value;q=\"a;b\"\r\nhello\r\n0;last\r\n\r\n",
+	  DONE, "hello", 0, 0 },
 	{ "whitespace before an extension", "5 ;x\r\nhello\r\n0\r\n\r\n", DONE, "hello", 0, 0 },
-	{ "trailers are read and dropped", "5\r\nhello\r\n0\r\nX-Sum: 1\r\nX-B: 2\r\n\r\n", DONE, "hello", 0, 0 },
-	{ "stops at the end of the body", "1\r\nx\r\n0\r\n\r\nGET / HTTP/1.1\r\n", DONE, "x", 11, 0 },
+	{ "trailers are read and dropped", "5\r\nhello\r\n0\r\nX-Sum: 1\r\nX-B: 2\r\n\r\n", DONE,
+	  "hello", 0, 0 },
+	{ "stops at the end of the body", "1\r\nx\r\n0\r\n\r\nGET / HTTP/1.1\r\n", DONE, "x", 11,
+	  0 },
 	{ "data cut short: more", "5\r\nhel", MORE, "hel", 0, 0 },
 	{ "the final CRLF missing: more", "5\r\nhello\r\n0\r\n", MORE, "hello", 0, 0 },
 	{ "no size: 400", "\r\nhello\r\n0\r\n\r\n", -400, "", 1, 0 },
@@ -53,8 +57,10 @@ static const struct chunked_case cases[] = {
 	{ "a NUL in an extension: 400", "5;a\0b\r\nhello\r\n0\r\n\r\n", -400, "", 4, 19 },
 	{ "bare LF ending the trailers: 400", "0\r\n\n", -400, "", 4, 0 },
 	{ "past the limit at the size line: 413", "41\r\n", -413, "", 4, 0 },
-	{ "past the limit over two chunks: 413", "20\r\n0123456789abcdef0123456789abcdef\r\n21\r\n", -413, "0123456789abcdef0123456789abcdef", 42, 0 },
-	{ "a size of 2^64: 413, not a wrap to 0", "10000000000000000\r\nx\r\n0\r\n\r\n", -413, "", 17, 0 },
+	{ "past the limit over two chunks: 413", "20\r\n0123456789abcdef0123456789abcdef\r\n21\r\n",
+	  -413, "0123456789abcdef0123456789abcdef", 42, 0 },
+	{ "a size of 2^64: 413, not a wrap to 0", "10000000000000000\r\nx\r\n0\r\n\r\n", -413, "",
+	  17, 0 },
 };
 /* clang-format on */
 
