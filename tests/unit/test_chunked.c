@@ -104,7 +104,9 @@ static void decode(const char *input, size_t len, size_t split, size_t step, str
 			o->verdict = -999; /* more data than the limit lets through */
 			return;
 		}
-		memcpy(o->data + o->data_len, data, data_len);
+		/* An empty piece comes as NULL: memcpy may not be given it. */
+		if (data_len > 0)
+			memcpy(o->data + o->data_len, data, data_len);
 		o->data_len += data_len;
 		taken += (size_t)n;
 	}
