@@ -210,10 +210,11 @@ bench: all $(BUILD)/tests/client
 
 # make grade SERVER='CMD {port}' (the grader starts it on a free port) or
 # URL=http://127.0.0.1:PORT (one already running); CASES=PREFIX picks some,
-# GRADE_ARGS passes more (--strict, --json FILE, --junit FILE).
+# PROFILE=FILE weighs them (grade/profiles/), GRADE_ARGS passes more
+# (--strict, --json FILE, --junit FILE, --gradescope FILE, --html FILE).
 grade: $(GRADE)
 	@[ -n "$(SERVER)$(URL)" ] || { echo "usage: make grade SERVER='CMD with {port}' or URL=http://127.0.0.1:PORT" >&2; exit 2; }
-	$(GRADE) $(foreach c,$(CASES),--case $(c)) $(GRADE_ARGS) $(URL) $(if $(SERVER),'$(SERVER)')
+	$(GRADE) $(foreach c,$(CASES),--case $(c)) $(if $(PROFILE),--profile '$(PROFILE)') $(GRADE_ARGS) $(URL) $(if $(SERVER),'$(SERVER)')
 
 # Sanitizers want frame pointers and no inlining surprises; -O1 keeps them
 # quick. Any report aborts the process, so a test that saw one fails.

@@ -1,6 +1,7 @@
 /*
  * grade.h - the grader's parts: talking to a server (exchange.c), the cases
- * (cases.c), and the command line with its reports (main.c).
+ * (cases.c), a teacher's weights (profile.c), the reports (report.c) and
+ * the command line that starts and stops the servers (main.c).
  *
  * A case is one question to one server, on fresh connections: bytes sent
  * in a given way, and what a server that meets the requirement does with
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 /* macOS has no MSG_NOSIGNAL: there SIGPIPE is ignored (main.c) instead. */
 #ifndef MSG_NOSIGNAL
@@ -102,5 +104,82 @@ void grade_section(const struct grade_case *gc, char *out, size_t len);
 
 /* Print the bytes of s as a C string would show them ("\r\n"). */
 void grade_escape(const char *s, size_t len, char *out, size_t out_len);
+
+/* ---------------------------------------------------------------- profile */
+
+/* What a case counts for. Without a profile every case is worth a point,
+ * the MUSTs are required (and the SHOULDs with --strict), the rest optional. */
+enum need {
+	NEED_REQUIRED, /* anything but a pass fails the grade, "not implemented" too */
+	NEED_OPTIONAL, /* its points count, but it fails nothing */
+	NEED_SKIP,     /* not asked at all */
+	NEED_LEVEL,    /* in a profile: as its level says (the default); never in a result */
+};
+
+struct weight {
+	int points;
+	enum need need;
+	bool by_profile; /* required by the profile's word, not by default: then
+			    "not implemented" fails too */
+};
+
+struct profile_rule {
+	char pattern[96]; /* an id, the start of ids, or "*" */
+	struct weight weight;
+};
+
+struct profile {
+	const char *path; /* NULL: no profile */
+	struct profile_rule *rules;
+	int nrules;
+};
+
+/* Read a profile file (docs/grading.md, grade/profiles/); false, with the
+ * reason printed as FILE:LINE, if it cannot be read or says something
+ * wrong: an unknown need, a weight out of 0..1000, a pattern that matches
+ * no case (a typo would silently weigh nothing). */
+bool grade_profile_load(const char *path, struct profile *p);
+void grade_profile_free(struct profile *p);
+
+/* The weight of a case: the rule with the longest matching pattern, else
+ * the default above. */
+struct weight grade_weight(const struct profile *p, const struct grade_case *gc, bool strict);
+
+/* ---------------------------------------------------------------- reports */
+
+struct result {
+	bool ran;
+	enum verdict verdict; /* after the profile: a required non-pass is FAIL */
+	struct weight weight;
+	long ms; /* the case took */
+	char sent[512], expected[256], actual[512];
+};
+
+struct target {
+	const char *spec; /* as given */
+	int port;
+	pid_t pid;              /* started by us, or 0 */
+	struct result *results; /* one per grade_cases[] */
+	int points, max_points; /* a non-implemented optional case is out of both */
+	bool required_failed;
+	long ms; /* the whole grade of it took */
+};
+
+extern const char *grade_verdict_names[];
+extern const char *grade_level_names[];
+extern const char *grade_need_names[];
+
+/* Count a graded target's points and whether a required case failed. */
+void grade_total(struct target *t);
+
+/* The terminal: what did not pass and why, a score per section, points. */
+void grade_print(const struct target *t, const struct profile *profile);
+
+/* The files (docs/grading.md shows each): every case of every target. */
+void grade_write_json(const char *path, const struct target *targets, int ntargets);
+void grade_write_junit(const char *path, const struct target *targets, int ntargets);
+void grade_write_gradescope(const char *path, const struct target *t);
+void grade_write_html(const char *path, const struct target *targets, int ntargets,
+		      const struct profile *profile);
 
 #endif

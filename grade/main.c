@@ -3,15 +3,16 @@
  * for the request and the connection, robustness, and the ladder's lessons
  * on concurrency, asked of any server on 127.0.0.1 (docs/grading.md).
  *
- *   grade [--list] [--case ID|PREFIX]... [--strict] [--wait SECONDS]
- *         [--json FILE] [--junit FILE] TARGET...
+ *   grade [--list] [--case ID|PREFIX]... [--strict] [--profile FILE]
+ *         [--wait SECONDS] [--json FILE] [--junit FILE] [--gradescope FILE]
+ *         [--html FILE] TARGET...
  *
  * A TARGET is a server already running, http://127.0.0.1:PORT, or a
  * command with {port} in it, which the grader starts on a free port, waits
  * for (--wait, default 10 s), and stops by its process group (SIGTERM, then SIGKILL if it hangs).
  * Several targets are graded side by side, each case on fresh connections.
  * Exit status: 0 every required case passed on every target; 1 some did
- * not; 2 usage, or a target that never listened.
+ * not; 2 usage, a profile that is wrong, or a target that never listened.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -31,34 +32,26 @@
 #define MAX_PICKS 64
 static long start_ms = 10000; /* --wait */
 
-struct result {
-	enum verdict verdict;
-	char sent[512], expected[256], actual[512];
-};
-
-struct target {
-	const char *spec; /* as given */
-	int port;
-	pid_t pid; /* started by us, or 0 */
-	struct result *results;
-};
-
-static const char *verdict_names[] = { "pass", "non-strict", "fail", "informational",
-				       "not implemented" };
-static const char *level_names[] = { "MUST", "SHOULD", "lesson" };
-
 static void usage(void)
 {
-	fprintf(stderr, "usage: grade [--list] [--case ID|PREFIX]... [--strict] [--wait SECONDS] "
-			"[--json FILE] [--junit FILE] TARGET...\n"
-			"  TARGET: http://127.0.0.1:PORT (running), or a command with {port}\n");
+	fprintf(stderr,
+		"usage: grade [--list] [--case ID|PREFIX]... [--strict] [--profile FILE] "
+		"[--wait SECONDS]\n"
+		"             [--json FILE] [--junit FILE] [--gradescope FILE] [--html FILE] "
+		"TARGET...\n"
+		"  TARGET: http://127.0.0.1:PORT (running), or a command with {port}\n"
+		"  --gradescope grades one TARGET (one submission)\n");
 	exit(2);
 }
 
-static bool picked(const struct grade_case *gc, const char **picks, int npicks)
+/* --case and the profile's skips: is the case asked at all? */
+static bool picked(const struct grade_case *gc, const char **picks, int npicks,
+		   const struct profile *profile)
 {
 	int i;
 
+	if (grade_weight(profile, gc, false).need == NEED_SKIP)
+		return false;
 	if (npicks == 0)
 		return true;
 	/* An id, or the start of ids: "robustness/fragment" takes all five. */
@@ -209,232 +202,93 @@ static bool has_route(int port, const char *route)
 	return bytes < 0 || a.body_len == (size_t)bytes;
 }
 
-static void run_target(struct target *t, const char **picks, int npicks, bool strict)
+static void run_target(struct target *t, const char **picks, int npicks, bool strict,
+		       const struct profile *profile)
 {
+	long started = grade_now_ms();
 	size_t i;
 
 	for (i = 0; i < grade_case_count; i++) {
 		const struct grade_case *gc = &grade_cases[i];
 		struct result *r = &t->results[i];
+		long case_started = grade_now_ms();
 
-		if (!picked(gc, picks, npicks))
+		if (!picked(gc, picks, npicks, profile))
 			continue;
+		r->ran = true;
+		r->weight = grade_weight(profile, gc, strict);
 		if (t->pid > 0 && waitpid(t->pid, NULL, WNOHANG) == t->pid) {
 			t->pid = 0;
 			r->verdict = FAIL;
 			snprintf(r->actual, sizeof(r->actual), "the server had exited");
-			continue;
-		}
-		if (gc->route && !has_route(t->port, gc->route)) {
+		} else if (gc->route && !has_route(t->port, gc->route)) {
 			r->verdict = NOT_IMPLEMENTED;
 			snprintf(r->actual, sizeof(r->actual),
 				 "%s%s is not answered as the route says",
 				 strncmp(gc->route, "POST ", 5) == 0 ? "" : "GET ", gc->route);
-			continue;
+		} else {
+			r->verdict = gc->run(gc, t->port, r->sent, sizeof(r->sent), r->expected,
+					     sizeof(r->expected), r->actual, sizeof(r->actual));
 		}
-		r->verdict = gc->run(gc, t->port, r->sent, sizeof(r->sent), r->expected,
-				     sizeof(r->expected), r->actual, sizeof(r->actual));
-		if (strict && r->verdict == NON_STRICT)
+		/* What the profile requires must pass: a SHOULD missed, a
+		 * lesson failed, a route missing all fail this grade. By
+		 * default a route the server lacks costs nothing. */
+		if (r->weight.need == NEED_REQUIRED && r->verdict != PASS &&
+		    (r->weight.by_profile || r->verdict != NOT_IMPLEMENTED))
 			r->verdict = FAIL;
+		r->ms = grade_now_ms() - case_started;
 	}
+	t->ms = grade_now_ms() - started;
+	grade_total(t);
 }
 
-static void json_string(FILE *f, const char *s)
+/* --list: what would be asked, and with a profile what each case is worth. */
+static void list_cases(const char **picks, int npicks, bool strict, const struct profile *profile)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t c = 0; c < grade_case_count; c++) {
+		const struct grade_case *gc = &grade_cases[c];
+		struct weight w = grade_weight(profile, gc, strict);
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else if ((unsigned char)*s >= 0x20 || *s == '\n')
-			fputc(*s, f);
-	}
-}
-
-static void write_json(const char *path, struct target *targets, int ntargets, const char **picks,
-		       int npicks)
-{
-	FILE *f = fopen(path, "w");
-	int t;
-
-	if (f == NULL) {
-		perror(path);
-		return;
-	}
-	fprintf(f, "{\"targets\": [");
-	for (t = 0; t < ntargets; t++) {
-		bool first = true;
-
-		fprintf(f, "%s\n {\"target\": ", t ? "," : "");
-		json_string(f, targets[t].spec);
-		fprintf(f, ", \"cases\": [");
-		for (size_t i = 0; i < grade_case_count; i++) {
-			const struct grade_case *gc = &grade_cases[i];
-			const struct result *r = &targets[t].results[i];
-			char section[32];
-
-			if (!picked(gc, picks, npicks))
-				continue;
-			grade_section(gc, section, sizeof(section));
-			fprintf(f,
-				"%s\n  {\"id\": \"%s\", \"section\": \"%s\", \"level\": \"%s\", "
-				"\"verdict\": \"%s\", \"requirement\": ",
-				first ? "" : ",", gc->id, section, level_names[gc->level],
-				verdict_names[r->verdict]);
-			json_string(f, gc->requirement);
-			fprintf(f, ", \"sent\": ");
-			json_string(f, r->sent);
-			fprintf(f, ", \"expected\": ");
-			json_string(f, r->expected);
-			fprintf(f, ", \"actual\": ");
-			json_string(f, r->actual);
-			fprintf(f, "}");
-			first = false;
-		}
-		fprintf(f, "]}");
-	}
-	fprintf(f, "\n]}\n");
-	fclose(f);
-}
-
-static void write_junit(const char *path, struct target *targets, int ntargets, const char **picks,
-			int npicks)
-{
-	FILE *f = fopen(path, "w");
-	int t;
-
-	if (f == NULL) {
-		perror(path);
-		return;
-	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-	for (t = 0; t < ntargets; t++) {
-		int tests = 0, failures = 0;
-
-		for (size_t i = 0; i < grade_case_count; i++)
-			if (picked(&grade_cases[i], picks, npicks)) {
-				tests++;
-				failures += targets[t].results[i].verdict == FAIL;
-			}
-		fprintf(f, " <testsuite name=\"");
-		xml_text(f, targets[t].spec);
-		fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", tests, failures);
-		for (size_t i = 0; i < grade_case_count; i++) {
-			const struct grade_case *gc = &grade_cases[i];
-			const struct result *r = &targets[t].results[i];
-			char section[32];
-
-			if (!picked(gc, picks, npicks))
-				continue;
-			grade_section(gc, section, sizeof(section));
-			fprintf(f, "  <testcase classname=\"%s\" name=\"%s\">", section, gc->id);
-			if (r->verdict == FAIL) {
-				fprintf(f, "<failure message=\"");
-				xml_text(f, gc->requirement);
-				fprintf(f, "\">sent: ");
-				xml_text(f, r->sent);
-				fprintf(f, "\nexpected: ");
-				xml_text(f, r->expected);
-				fprintf(f, "\nactual: ");
-				xml_text(f, r->actual);
-				fprintf(f, "</failure>");
-			} else if (r->verdict == NOT_IMPLEMENTED) {
-				fprintf(f, "<skipped message=\"not implemented\"/>");
-			}
-			fprintf(f, "</testcase>\n");
-		}
-		fprintf(f, " </testsuite>\n");
-	}
-	fprintf(f, "</testsuites>\n");
-	fclose(f);
-}
-
-/* The terminal: what failed and why, then a score per section. Returns
- * whether every required case passed. */
-static bool print_target(const struct target *t, const char **picks, int npicks)
-{
-	char sections[16][32];
-	int passed[16] = { 0 }, counted[16] = { 0 }, nsections = 0, s;
-	bool all_required = true;
-
-	printf("\n== %s\n", t->spec);
-	for (size_t i = 0; i < grade_case_count; i++) {
-		const struct grade_case *gc = &grade_cases[i];
-		const struct result *r = &t->results[i];
-		char section[32];
-
-		if (!picked(gc, picks, npicks))
+		if (!picked(gc, picks, npicks, profile))
 			continue;
-		grade_section(gc, section, sizeof(section));
-		for (s = 0; s < nsections && strcmp(sections[s], section) != 0; s++)
-			;
-		if (s == nsections && nsections < 16)
-			snprintf(sections[nsections++], sizeof(sections[0]), "%s", section);
-		if (r->verdict != NOT_IMPLEMENTED) {
-			counted[s]++;
-			passed[s] += r->verdict == PASS;
-		}
-		if (r->verdict == FAIL)
-			all_required = false;
-		printf("%-16s %-44s %s\n", verdict_names[r->verdict], gc->id,
-		       level_names[gc->level]);
-		if (r->verdict != PASS) {
-			printf("    requirement: %s\n", gc->requirement);
-			if (r->sent[0])
-				printf("    sent:        %s\n", r->sent);
-			if (r->expected[0])
-				printf("    expected:    %s\n", r->expected);
-			printf("    actual:      %s\n", r->actual);
-		}
+		printf("%-44s %-6s ", gc->id, grade_level_names[gc->level]);
+		if (profile->path)
+			printf("%d %s ", w.points, grade_need_names[w.need]);
+		printf("%s\n", gc->requirement);
 	}
-	printf("-- score:");
-	for (s = 0; s < nsections; s++)
-		printf(" %s %d/%d", sections[s], passed[s], counted[s]);
-	printf("%s\n", all_required ? "" : "; a required case failed");
-	return all_required;
 }
 
 int main(int argc, char **argv)
 {
 	struct target targets[MAX_TARGETS];
-	const char *picks[MAX_PICKS], *json = NULL, *junit = NULL;
+	const char *picks[MAX_PICKS], *json = NULL, *junit = NULL, *gradescope = NULL, *html = NULL,
+				      *profile_path = NULL;
+	struct profile profile = { 0 };
 	int npicks = 0, ntargets = 0, i, status = 0;
 	bool list = false, strict = false;
 
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc; i++) {
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+
 		if (strcmp(argv[i], "--list") == 0)
 			list = true;
 		else if (strcmp(argv[i], "--strict") == 0)
 			strict = true;
-		else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc && npicks < MAX_PICKS)
+		else if (strcmp(argv[i], "--case") == 0 && value && npicks < MAX_PICKS)
 			picks[npicks++] = argv[++i];
-		else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc && atol(argv[i + 1]) > 0)
+		else if (strcmp(argv[i], "--wait") == 0 && value && atol(value) > 0)
 			start_ms = atol(argv[++i]) * 1000;
-		else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--profile") == 0 && value && !profile_path)
+			profile_path = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0 && value)
 			json = argv[++i];
-		else if (strcmp(argv[i], "--junit") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--junit") == 0 && value)
 			junit = argv[++i];
+		else if (strcmp(argv[i], "--gradescope") == 0 && value)
+			gradescope = argv[++i];
+		else if (strcmp(argv[i], "--html") == 0 && value)
+			html = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else if (ntargets < MAX_TARGETS)
@@ -442,15 +296,14 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
+	if (profile_path && !grade_profile_load(profile_path, &profile))
+		return 2;
 	if (list) {
-		for (size_t c = 0; c < grade_case_count; c++)
-			if (picked(&grade_cases[c], picks, npicks))
-				printf("%-44s %-6s %s\n", grade_cases[c].id,
-				       level_names[grade_cases[c].level],
-				       grade_cases[c].requirement);
+		list_cases(picks, npicks, strict, &profile);
+		grade_profile_free(&profile);
 		return 0;
 	}
-	if (ntargets == 0)
+	if (ntargets == 0 || (gradescope && ntargets != 1))
 		usage();
 	for (i = 0; i < ntargets; i++) {
 		targets[i].results = calloc(grade_case_count, sizeof(struct result));
@@ -462,19 +315,27 @@ int main(int argc, char **argv)
 			stop_target(&targets[i]);
 			while (i >= 0)
 				free(targets[i--].results);
+			grade_profile_free(&profile);
 			return 2;
 		}
-		run_target(&targets[i], picks, npicks, strict);
+		run_target(&targets[i], picks, npicks, strict, &profile);
 		stop_target(&targets[i]);
 	}
-	for (i = 0; i < ntargets; i++)
-		if (!print_target(&targets[i], picks, npicks))
+	for (i = 0; i < ntargets; i++) {
+		grade_print(&targets[i], &profile);
+		if (targets[i].required_failed)
 			status = 1;
+	}
 	if (json)
-		write_json(json, targets, ntargets, picks, npicks);
+		grade_write_json(json, targets, ntargets);
 	if (junit)
-		write_junit(junit, targets, ntargets, picks, npicks);
+		grade_write_junit(junit, targets, ntargets);
+	if (gradescope)
+		grade_write_gradescope(gradescope, &targets[0]);
+	if (html)
+		grade_write_html(html, targets, ntargets, &profile);
 	for (i = 0; i < ntargets; i++)
 		free(targets[i].results);
+	grade_profile_free(&profile);
 	return status;
 }

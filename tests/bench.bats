@@ -329,25 +329,6 @@ made_up_run() {
 	[ "$status" -eq 1 ]
 }
 
-# chromium_bin: Debian's chromium, or another Chromium the machine has.
-chromium_bin() {
-	local c
-	for c in chromium chromium-browser google-chrome; do
-		command -v "$c" && return 0
-	done
-	return 1
-}
-
-# headless URL ARGS...: Chromium without a sandbox (root) or a profile,
-# and without its background connections (the machine has no network).
-headless() {
-	local url=$1
-	shift
-	timeout 60 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$BATS_TEST_TMPDIR/profile" "$@" "$url"
-}
-
 # The page read wrong in places: index.html linked the repository with
 # ../../../ (broken once the directory was copied); the idle lesson drew a
 # rate the generator limits, and called 04_select's refusal past

@@ -8,6 +8,7 @@ load helpers
 
 GRADE="$BUILD/bin/grade"
 NAIVE="$TOOLS/tests/naive_server"
+PROFILES="$BATS_TEST_DIRNAME/../grade/profiles"
 
 setup() {
 	[ -x "$GRADE" ] || skip "$GRADE is not built"
@@ -34,16 +35,24 @@ verdicts() {
 @test "grade: a command with {port} is started on a free port, graded and stopped by pid; 06_epoll passes every case" {
 	local out="$BATS_TEST_TMPDIR"
 	# -t 5: a header timeout under the slowloris case's 15 s
-	run "$GRADE" --json "$out/grade.json" --junit "$out/junit.xml" "$BUILD/bin/06_epoll -q -t 5 -p {port}"
+	# The last step's profile (docs/exercises.md) requires every case of the
+	# steps before it, and a model of the ladder meets it.
+	run "$GRADE" --json "$out/grade.json" --junit "$out/junit.xml" --gradescope "$out/results.json" \
+		--profile "$PROFILES/step7-bodies.profile" "$BUILD/bin/06_epoll -q -t 5 -p {port}"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -z "$(verdicts "$output" | grep -v '^pass ')" ]
 	[[ "$output" == *"-- score: request 37/37 connection 10/10 robustness 9/9 h1spec 33/33 concurrency 3/3"* ]]
+	[[ "$output" =~ --\ points:\ ([0-9]+)/([0-9]+)\ by ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	local points=${BASH_REMATCH[1]}
+	# Gradescope's results.json: the same points, one test per case
+	grep -q "^{\"score\": $points, " "$out/results.json"
+	[ "$(grep -c '"status": "passed"' "$out/results.json")" -eq "$("$GRADE" --list | wc -l)" ]
 	# stopped: nothing of it is left listening
 	[ -z "$(pgrep -f "06_epoll -q -p [0-9]")" ]
 	# the reports: one entry per case
 	[ "$(grep -c '"verdict": "pass"' "$out/grade.json")" -eq "$("$GRADE" --list | wc -l)" ]
-	grep -q '<testsuite name="[^"]*06_epoll[^"]*" tests="[0-9]*" failures="0">' "$out/junit.xml"
+	grep -q '<testsuite name="[^"]*06_epoll[^"]*" tests="[0-9]*" failures="0"' "$out/junit.xml"
 }
 
 # Every rung reads bodies through the same machine (common/conn.c), but each
@@ -157,4 +166,140 @@ verdicts() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[ "$(verdicts "$output")" = $'pass request/get\nfail request/host-missing\nfail connection/keep-alive\nnot-implemented concurrency/second-client\nnot-implemented concurrency/delay-100' ]
+}
+
+# The steps of docs/exercises.md: each profile reads, and each step
+# requires what the one before it did, and more.
+@test "grade --profile: every step's profile reads, and requires all that the step before it required" {
+	local p previous="" required
+	for p in "$PROFILES"/step*.profile; do
+		run "$GRADE" --profile "$p" --list
+		[ "$status" -eq 0 ]
+		required=$(awk '$4 == "required" { print $1 }' <<<"$output" | sort)
+		[ -n "$required" ]
+		if [ -n "$previous" ]; then
+			# nothing the step before required is let go
+			[ -z "$(comm -23 <(echo "$previous") <(echo "$required"))" ]
+			[ -n "$(comm -13 <(echo "$previous") <(echo "$required"))" ]
+		fi
+		previous=$required
+	done
+}
+
+# The broken servers climb the steps as far as they deserve: one read per
+# request answers GET / (step 1) but not a second request (step 2); one
+# client at a time frames requests right (step 2) but fails step 4, where
+# the lesson it misses is required and so fails, not informs.
+@test "grade --profile: a required lesson fails the grade, a let-go MUST does not, a required route must exist" {
+	[ -x "$NAIVE" ] || skip "$NAIVE is not built"
+	run "$GRADE" --profile "$PROFILES/step1-answer.profile" --case request/get --case connection/keep-alive "$NAIVE {port} one-read"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fail             connection/keep-alive                        MUST   0/1 optional"* ]]
+	[[ "$output" == *"-- points: 10/11 by "*"step1-answer.profile"* ]]
+	run "$GRADE" --profile "$PROFILES/step2-framing.profile" --case request/get --case connection/keep-alive "$NAIVE {port} one-read"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"connection/keep-alive                        MUST   0/2 required"* ]]
+	run "$GRADE" --profile "$PROFILES/step2-framing.profile" --case connection/keep-alive --case concurrency/second-client "$NAIVE {port} one-client"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(verdicts "$output")" = $'pass connection/keep-alive\ninformational concurrency/second-client' ]
+	run "$GRADE" --profile "$PROFILES/step4-concurrency.profile" --case connection/keep-alive --case concurrency/second-client "$NAIVE {port} one-client"
+	[ "$status" -eq 1 ]
+	[ "$(verdicts "$output")" = $'pass connection/keep-alive\nfail concurrency/second-client' ]
+	# /delay is step 6's: without it, "not implemented" is a failure there
+	run "$GRADE" --profile "$PROFILES/step5-event-loop.profile" --case concurrency/delay "$NAIVE {port} one-read"
+	[ "$status" -eq 0 ]
+	[ "$(verdicts "$output")" = "not-implemented concurrency/delay-100" ]
+	run "$GRADE" --profile "$PROFILES/step6-timers.profile" --case concurrency/delay "$NAIVE {port} one-read"
+	[ "$status" -eq 1 ]
+	[ "$(verdicts "$output")" = "fail concurrency/delay-100" ]
+	[[ "$output" == *"actual:      GET /delay/200 is not answered as the route says"* ]]
+}
+
+@test "grade --profile: a profile that is wrong is refused with its file and line, before any server starts" {
+	local p="$BATS_TEST_TMPDIR/p.profile" bad
+	for bad in "request/get 1 maybe" "request/get x required" "request/get 1001 required" \
+		"request/get -1 required" "request/gte 1 required" "request/get 1" "request/get 1 required extra"; do
+		printf '# fine\n* 1 optional\n%s\n' "$bad" >"$p"
+		run "$GRADE" --profile "$p" "sleep 30 # {port}"
+		echo "$bad: $output"
+		[ "$status" -eq 2 ]
+		[[ "$output" == "$p:3: "* ]]
+	done
+	[ -z "$(pgrep -f "sleep 30 # ")" ]
+	printf '* 1 optional\n*   2 skip\n' >"$p"
+	run "$GRADE" --profile "$p" --list
+	[ "$status" -eq 2 ]
+	[[ "$output" == "$p:2: a second rule for the same pattern" ]]
+	run "$GRADE" --profile "$BATS_TEST_TMPDIR/none" --list
+	[ "$status" -eq 2 ]
+	# a skip is not asked, and a case's own line beats its section's
+	printf 'request 1 skip\nrequest/get 3 required\n' >"$p"
+	run "$GRADE" --profile "$p" --list --case request
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "request/get "*" MUST   3 required "* ]]
+	# Gradescope's file is one submission's
+	run "$GRADE" --gradescope "$BATS_TEST_TMPDIR/r.json" "sleep 30 # {port}" "sleep 31 # {port}"
+	[ "$status" -eq 2 ]
+}
+
+# The page: servers as columns, cases as rows, read in a real browser from
+# its file: a cell per server and case, each with its verdict; what did not
+# pass opens to why; nothing comes from the network.
+@test "grade --html: index.html, servers as columns and cases as rows, reads right in headless Chromium" {
+	[ -x "$NAIVE" ] || skip "$NAIVE is not built"
+	BROWSER=$(chromium_bin) || skip "no headless Chromium here (Debian: apt-get install -y chromium)"
+	local out="$BATS_TEST_TMPDIR/page"
+	mkdir -p "$out"
+	run "$GRADE" --html "$out/index.html" --case request/get --case request/host --case connection \
+		--case concurrency/delay "$BUILD/bin/06_epoll -q -p {port}" "$NAIVE {port} one-read"
+	[ "$status" -eq 1 ]
+	local cases
+	cases=$("$GRADE" --list --case request/get --case request/host --case connection --case concurrency/delay | wc -l)
+	cat >"$out/check.html" <<'HTML'
+<!DOCTYPE html><html><body><pre id="result">pending</pre>
+<iframe id="page" src="index.html" width="1200" height="800"></iframe>
+<script>
+document.getElementById('page').onload = function () {
+	var doc = this.contentDocument, win = this.contentWindow, out = [];
+	var heads = doc.querySelectorAll('#cases tr:first-child th');
+	out.push('columns ' + heads.length);
+	var rows = doc.querySelectorAll('#cases tr[id]');
+	out.push('rows ' + rows.length);
+	var counts = {};
+	Array.prototype.forEach.call(rows, function (row) {
+		var cells = row.querySelectorAll('td');
+		if (cells.length !== heads.length) out.push('short row ' + row.id);
+		for (var i = 2; i < cells.length; i++) {
+			var verdict = cells[i].className;
+			counts[verdict] = (counts[verdict] || 0) + 1;
+			if (verdict !== 'pass' && !cells[i].querySelector('details pre')) out.push('unexplained ' + row.id);
+		}
+	});
+	Object.keys(counts).sort().forEach(function (k) { out.push('cells ' + k + ' ' + counts[k]); });
+	var fail = doc.querySelector('tr[id="connection/keep-alive"] td.fail pre');
+	out.push('keep-alive says: ' + (fail ? fail.textContent.split('\n')[1] : 'nothing'));
+	win.performance.getEntriesByType('resource').forEach(function (r) {
+		if (!/^file:/.test(r.name)) out.push('fetched ' + r.name);
+	});
+	document.getElementById('result').textContent = out.join('\n');
+};
+</script></body></html>
+HTML
+	run headless "file://$out/check.html" --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom
+	echo "$output"
+	[[ "$output" == *"columns 4"* ]]
+	[[ "$output" == *"rows $cases"* ]]
+	[[ "$output" != *"short row"* ]] && [[ "$output" != *"unexplained"* ]] && [[ "$output" != *"fetched "* ]]
+	# 06_epoll passes every one; one-read fails keep-alive, pipelining,
+	# bytewise, HEAD and the Host checks; only 06_epoll has /delay
+	[[ "$output" =~ cells\ pass\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge "$cases" ]
+	[[ "$output" =~ cells\ fail\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 5 ]
+	[[ "$output" == *"cells notimpl "* ]]
+	[[ "$output" == *"keep-alive says: requirement: RFC 9112 9.3"* ]]
+	run headless "file://$out/index.html" --window-size=1200,1600 --screenshot="$out/shot.png"
+	[ -s "$out/shot.png" ]
+	[ "$(wc -c <"$out/shot.png")" -gt 30000 ]
 }

@@ -238,3 +238,23 @@ assert_server_healthy() {
 status_lines() {
 	grep -a -o 'HTTP/1\.1 [0-9][0-9][0-9]' | cut -d' ' -f2 | tr '\n' ' '
 }
+
+# For the pages the bench and the grader write (bench.bats, grade.bats).
+# chromium_bin: Debian's chromium, or another Chromium the machine has.
+chromium_bin() {
+	local c
+	for c in chromium chromium-browser google-chrome; do
+		command -v "$c" && return 0
+	done
+	return 1
+}
+
+# headless URL ARGS...: Chromium without a sandbox (root) or a profile,
+# and without its background connections (the machine has no network).
+headless() {
+	local url=$1
+	shift
+	timeout 60 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$BATS_TEST_TMPDIR/profile" "$@" "$url"
+}

@@ -1,0 +1,23 @@
+# step2-framing.profile - docs/exercises.md, step 2: read a request whole: up to its blank line, however it is cut, and the next one behind it.
+# A rule a line: CASE-OR-PREFIX POINTS NEED; the longest pattern that
+# matches a case decides. NEED: required (anything but a pass fails the
+# grade), level (a MUST is required, a SHOULD or a lesson is not),
+# optional (points only) or skip. Each step keeps the rules of the
+# steps before it; the comment says which step set a rule last.
+
+*                           1   optional  # step 1
+request/get                 10  required  # step 1
+request/http10              2   required  # step 1
+connection                  2   level     # step 2
+connection/slow-reader      1   optional  # step 2
+connection/close-while      1   optional  # step 2
+robustness/fragment         2   required  # step 2
+robustness/garbage          1   required  # step 2
+h1spec/0                    1   level     # step 2
+h1spec/1                    1   optional  # step 2
+h1spec/10                   1   level     # step 2
+h1spec/11                   1   level     # step 2
+h1spec/12                   1   level     # step 2
+h1spec/13                   1   level     # step 2
+h1spec/14                   1   level     # step 2
+h1spec/15                   1   level     # step 2
