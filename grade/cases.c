@@ -1131,6 +1131,20 @@ const struct grade_case grade_cases[] = {
 	  .route = "/delay/200",
 	  .requirement = "article 003: a handler that waits 1 s, 100 clients at once: about 1 s, "
 			 "not 100" },
+/* Asked only by name (--case cost): 2 s of load each, and the same
+ * again on the reference server. */
+#define COST(name, what)                                                                           \
+	{                                                                                          \
+		.id = "cost/" name, .level = LEVEL_LESSON, .run = grade_cost_case,                 \
+		.measures = true,                                                                  \
+		.requirement = "article 001: requests/s and server CPU per request, " what         \
+			       ", next to 06_epoll in the same run (informational: ratios only)"   \
+	}
+	COST("10-keep-alive", "10 clients on keep-alive"),
+	COST("100-keep-alive", "100 clients on keep-alive"),
+	COST("10-close", "10 clients, a connection per request"),
+	COST("100-close", "100 clients, a connection per request"),
+#undef COST
 };
 
 const size_t grade_case_count = sizeof(grade_cases) / sizeof(grade_cases[0]);

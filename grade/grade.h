@@ -94,6 +94,10 @@ struct grade_case {
 	bool or_close;    /* ... or the server may close without one */
 	bool waits;       /* ... or: a fragment, nothing may come at all */
 	const char *body; /* and a 200's body must be this (an echo), or NULL */
+	/* A measurement (the cost section): asked only when named (--case,
+	 * or a profile rule other than "*"), and its figures are printed
+	 * even when it passes. */
+	bool measures;
 };
 
 extern const struct grade_case grade_cases[];
@@ -104,6 +108,13 @@ void grade_section(const struct grade_case *gc, char *out, size_t len);
 
 /* Print the bytes of s as a C string would show them ("\r\n"). */
 void grade_escape(const char *s, size_t len, char *out, size_t out_len);
+
+/* The cost section (cost.c): the graded server's process group (0: not
+ * started by the grader) and the reference server it is compared with. */
+void grade_cost_context(pid_t server_group, int reference_port, pid_t reference_group,
+			const char *reference_name);
+enum verdict grade_cost_case(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+			     char *expected, size_t expected_len, char *actual, size_t actual_len);
 
 /* ---------------------------------------------------------------- profile */
 
@@ -144,6 +155,9 @@ void grade_profile_free(struct profile *p);
 /* The weight of a case: the rule with the longest matching pattern, else
  * the default above. */
 struct weight grade_weight(const struct profile *p, const struct grade_case *gc, bool strict);
+
+/* Does a rule other than "*" name the case (and not skip it)? */
+bool grade_profile_names(const struct profile *p, const struct grade_case *gc);
 
 /* ---------------------------------------------------------------- reports */
 

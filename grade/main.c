@@ -4,8 +4,8 @@
  * on concurrency, asked of any server on 127.0.0.1 (docs/grading.md).
  *
  *   grade [--list] [--case ID|PREFIX]... [--strict] [--profile FILE]
- *         [--wait SECONDS] [--json FILE] [--junit FILE] [--gradescope FILE]
- *         [--html FILE] TARGET...
+ *         [--wait SECONDS] [--reference CMD] [--json FILE] [--junit FILE]
+ *         [--gradescope FILE] [--html FILE] TARGET...
  *
  * A TARGET is a server already running, http://127.0.0.1:PORT, or a
  * command with {port} in it, which the grader starts on a free port, waits
@@ -36,11 +36,13 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: grade [--list] [--case ID|PREFIX]... [--strict] [--profile FILE] "
-		"[--wait SECONDS]\n"
+		"[--wait SECONDS] [--reference CMD]\n"
 		"             [--json FILE] [--junit FILE] [--gradescope FILE] [--html FILE] "
 		"TARGET...\n"
 		"  TARGET: http://127.0.0.1:PORT (running), or a command with {port}\n"
-		"  --gradescope grades one TARGET (one submission)\n");
+		"  --gradescope grades one TARGET (one submission)\n"
+		"  --reference: the server the cost cases compare with (default: 06_epoll "
+		"beside grade)\n");
 	exit(2);
 }
 
@@ -52,13 +54,42 @@ static bool picked(const struct grade_case *gc, const char **picks, int npicks,
 
 	if (grade_weight(profile, gc, false).need == NEED_SKIP)
 		return false;
+	/* The measurements take seconds each: only when named. */
 	if (npicks == 0)
-		return true;
+		return !gc->measures || grade_profile_names(profile, gc);
 	/* An id, or the start of ids: "robustness/fragment" takes all five. */
 	for (i = 0; i < npicks; i++)
 		if (strncmp(gc->id, picks[i], strlen(picks[i])) == 0)
 			return true;
 	return false;
+}
+
+/* Will any case asked measure (and so need the reference server)? */
+static bool measuring(const char **picks, int npicks, const struct profile *profile)
+{
+	for (size_t i = 0; i < grade_case_count; i++)
+		if (grade_cases[i].measures && picked(&grade_cases[i], picks, npicks, profile))
+			return true;
+	return false;
+}
+
+/* The reference of the cost section: the 06_epoll built beside this
+ * grader (build/bin/), unless --reference names another. */
+static char *default_reference(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+	size_t dir = slash ? (size_t)(slash - argv0) : 0;
+	char *command;
+
+	if (slash == NULL || (command = malloc(dir + 64)) == NULL)
+		return NULL;
+	snprintf(command, dir + 64, "%.*s/06_epoll", (int)dir, argv0);
+	if (access(command, X_OK) != 0) {
+		free(command);
+		return NULL;
+	}
+	strcat(command, " -q -p {port}");
+	return command;
 }
 
 static int free_port(void)
@@ -262,7 +293,9 @@ int main(int argc, char **argv)
 {
 	struct target targets[MAX_TARGETS];
 	const char *picks[MAX_PICKS], *json = NULL, *junit = NULL, *gradescope = NULL, *html = NULL,
-				      *profile_path = NULL;
+				      *profile_path = NULL, *reference_spec = NULL;
+	struct target reference = { 0 };
+	char *default_spec = NULL;
 	struct profile profile = { 0 };
 	int npicks = 0, ntargets = 0, i, status = 0;
 	bool list = false, strict = false;
@@ -289,6 +322,8 @@ int main(int argc, char **argv)
 			gradescope = argv[++i];
 		else if (strcmp(argv[i], "--html") == 0 && value)
 			html = argv[++i];
+		else if (strcmp(argv[i], "--reference") == 0 && value)
+			reference_spec = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else if (ntargets < MAX_TARGETS)
@@ -305,6 +340,17 @@ int main(int argc, char **argv)
 	}
 	if (ntargets == 0 || (gradescope && ntargets != 1))
 		usage();
+	if (measuring(picks, npicks, &profile)) {
+		if (reference_spec == NULL)
+			reference_spec = default_spec = default_reference(argv[0]);
+		reference.spec = reference_spec;
+		if (reference_spec && !start_target(&reference)) {
+			fprintf(stderr, "grade: the reference %s did not listen; no ratios\n",
+				reference_spec);
+			stop_target(&reference);
+			reference.port = 0;
+		}
+	}
 	for (i = 0; i < ntargets; i++) {
 		targets[i].results = calloc(grade_case_count, sizeof(struct result));
 		if (targets[i].results == NULL)
@@ -313,14 +359,20 @@ int main(int argc, char **argv)
 			fprintf(stderr, "grade: %s: not listening on 127.0.0.1 within %ld s\n",
 				targets[i].spec, start_ms / 1000);
 			stop_target(&targets[i]);
+			stop_target(&reference);
 			while (i >= 0)
 				free(targets[i--].results);
 			grade_profile_free(&profile);
+			free(default_spec);
 			return 2;
 		}
+		grade_cost_context(targets[i].pid, reference.port, reference.pid,
+				   reference_spec ? reference_spec : "");
 		run_target(&targets[i], picks, npicks, strict, &profile);
 		stop_target(&targets[i]);
 	}
+	stop_target(&reference);
+	free(default_spec);
 	for (i = 0; i < ntargets; i++) {
 		grade_print(&targets[i], &profile);
 		if (targets[i].required_failed)

@@ -182,3 +182,13 @@ struct weight grade_weight(const struct profile *p, const struct grade_case *gc,
 		w = (struct weight){ w.points, by_level ? NEED_REQUIRED : NEED_OPTIONAL, false };
 	return w;
 }
+
+bool grade_profile_names(const struct profile *p, const struct grade_case *gc)
+{
+	bool named = false;
+
+	for (int r = 0; p && r < p->nrules; r++)
+		if (strcmp(p->rules[r].pattern, "*") != 0 && matches(p->rules[r].pattern, gc->id))
+			named = true;
+	return named && grade_weight(p, gc, false).need != NEED_SKIP;
+}

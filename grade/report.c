@@ -75,7 +75,9 @@ void grade_print(const struct target *t, const struct profile *profile)
 			printf("%*s %d/%d %s", 6 - (int)strlen(grade_level_names[gc->level]), "",
 			       points(r), max_points(r), grade_need_names[r->weight.need]);
 		printf("\n");
-		if (r->verdict != PASS) {
+		if (r->verdict == PASS && gc->measures) {
+			printf("    measured:    %s\n", r->actual);
+		} else if (r->verdict != PASS) {
 			printf("    requirement: %s\n", gc->requirement);
 			if (r->sent[0])
 				printf("    sent:        %s\n", r->sent);
@@ -153,8 +155,9 @@ void grade_write_json(const char *path, const struct target *targets, int ntarge
 
 		fprintf(f, "%s\n {\"target\": ", t ? "," : "");
 		json_string(f, tg->spec);
-		fprintf(f, ", \"points\": %d, \"max_points\": %d, \"required_failed\": %s, "
-			   "\"seconds\": %.1f, \"cases\": [",
+		fprintf(f,
+			", \"points\": %d, \"max_points\": %d, \"required_failed\": %s, "
+			"\"seconds\": %.1f, \"cases\": [",
 			tg->points, tg->max_points, tg->required_failed ? "true" : "false",
 			(double)tg->ms / 1000);
 		for (size_t i = 0; i < grade_case_count; i++) {
@@ -213,12 +216,16 @@ void grade_write_gradescope(const char *path, const struct target *t)
 		if (!r->ran)
 			continue;
 		grade_section(gc, section, sizeof(section));
-		fprintf(f, "%s\n {\"name\": \"%s\", \"number\": \"%d\", \"score\": %d, \"max_score\": %d",
-			first ? "" : ",", gc->id, ++number, points(r), max_points(r));
+		fprintf(
+		    f,
+		    "%s\n {\"name\": \"%s\", \"number\": \"%d\", \"score\": %d, \"max_score\": %d",
+		    first ? "" : ",", gc->id, ++number, points(r), max_points(r));
 		/* A case that costs nothing is neither: Gradescope shows 0/0. */
 		if (max_points(r) > 0 || r->verdict == PASS)
-			fprintf(f, ", \"status\": \"%s\"", r->verdict == PASS ? "passed" : "failed");
-		fprintf(f, ", \"tags\": [\"%s\", \"%s\"], \"visibility\": \"visible\", \"output\": ",
+			fprintf(f, ", \"status\": \"%s\"",
+				r->verdict == PASS ? "passed" : "failed");
+		fprintf(f,
+			", \"tags\": [\"%s\", \"%s\"], \"visibility\": \"visible\", \"output\": ",
 			section, grade_level_names[gc->level]);
 		explain(f, gc, r, json_string);
 		fprintf(f, "}");
@@ -275,8 +282,8 @@ void grade_write_junit(const char *path, const struct target *targets, int ntarg
 			if (!r->ran)
 				continue;
 			grade_section(gc, section, sizeof(section));
-			fprintf(f, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">", section,
-				gc->id, (double)r->ms / 1000);
+			fprintf(f, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">",
+				section, gc->id, (double)r->ms / 1000);
 			if (r->verdict == FAIL) {
 				fprintf(f, "<failure message=\"");
 				xml_text(f, gc->requirement);
@@ -303,7 +310,7 @@ static void html_cell(FILE *f, const struct grade_case *gc, const struct result 
 		return;
 	}
 	fprintf(f, "<td class=\"%s\">", verdict_classes[r->verdict]);
-	if (r->verdict == PASS) {
+	if (r->verdict == PASS && !gc->measures) {
 		fprintf(f, "pass</td>");
 		return;
 	}
@@ -322,19 +329,22 @@ void grade_write_html(const char *path, const struct target *targets, int ntarge
 	if (f == NULL)
 		return;
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		   "<title>c10k-lab grade</title>\n<style>\n"
-		   "body { font-family: sans-serif; margin: 2em auto; padding: 0 1em; color: #222; "
-		   "line-height: 1.45; max-width: 1400px; }\n"
-		   "table { border-collapse: collapse; font-size: 0.85em; }\n"
-		   "th, td { border: 1px solid #ccc; padding: 2px 6px; vertical-align: top; }\n"
-		   "th.section { background: #eee; text-align: left; }\n"
-		   "td.id { max-width: 32em; } td.id small { color: #555; }\n"
-		   "td.pass { background: #d8f0d0; } td.fail { background: #f6c8c0; }\n"
-		   "td.nonstrict { background: #f8ecb8; } td.info { background: #d8e4f4; }\n"
-		   "td.notimpl { background: #eee; color: #666; } td.none { color: #aaa; }\n"
-		   "pre { white-space: pre-wrap; max-width: 40em; margin: 0.3em 0; font-size: 0.95em; }\n"
-		   "</style></head><body>\n<h1>c10k-lab: one grade</h1>\n<p>%s", when);
+	fprintf(
+	    f,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	    "<title>c10k-lab grade</title>\n<style>\n"
+	    "body { font-family: sans-serif; margin: 2em auto; padding: 0 1em; color: #222; "
+	    "line-height: 1.45; max-width: 1400px; }\n"
+	    "table { border-collapse: collapse; font-size: 0.85em; }\n"
+	    "th, td { border: 1px solid #ccc; padding: 2px 6px; vertical-align: top; }\n"
+	    "th.section { background: #eee; text-align: left; }\n"
+	    "td.id { max-width: 32em; } td.id small { color: #555; }\n"
+	    "td.pass { background: #d8f0d0; } td.fail { background: #f6c8c0; }\n"
+	    "td.nonstrict { background: #f8ecb8; } td.info { background: #d8e4f4; }\n"
+	    "td.notimpl { background: #eee; color: #666; } td.none { color: #aaa; }\n"
+	    "pre { white-space: pre-wrap; max-width: 40em; margin: 0.3em 0; font-size: 0.95em; }\n"
+	    "</style></head><body>\n<h1>c10k-lab: one grade</h1>\n<p>%s",
+	    when);
 	if (profile->path) {
 		fprintf(f, ", weighed by the profile ");
 		xml_text(f, profile->path);

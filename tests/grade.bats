@@ -303,3 +303,21 @@ HTML
 	[ -s "$out/shot.png" ]
 	[ "$(wc -c <"$out/shot.png")" -gt 30000 ]
 }
+
+# The cost section runs only when named, next to 06_epoll started beside
+# it: rates and CPU as ratios, never judged; a server that leaves clients
+# unserved is told so (informational, not a failure).
+@test "grade --case cost: rates and CPU per request next to 06_epoll in the same run; clients left unserved are counted" {
+	[ -x "$NAIVE" ] || skip "$NAIVE is not built"
+	run "$GRADE" --list
+	[[ "$output" != *"cost/"* ]]
+	run "$GRADE" --case cost/10-keep-alive "$BUILD/bin/03_thread -q -p {port}" "$NAIVE {port} one-client"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(verdicts "$output")" = $'pass cost/10-keep-alive\ninformational cost/10-keep-alive' ]
+	# 03_thread: every client served, its CPU from /proc and a ratio to the reference
+	[[ "$output" =~ measured:\ +[0-9]+\ requests/s,\ [0-9]+\ us\ of\ CPU\ each\;\ 0\ failed,\ 0\ of\ 10\ clients\ never\ answered\ \(.*06_epoll\ -q\ -p\ \{port\}\ just\ after:\ [0-9]+\ requests/s.*\)\;\ rate\ [0-9.]+x,\ CPU\ per\ request\ [0-9.]+x ]]
+	# one client at a time: the first client has it all, nine wait
+	[[ "$output" == *"0 failed, 9 of 10 clients never answered"* ]]
+	[ -z "$(pgrep -f "06_epoll -q -p [0-9]")" ]
+}
