@@ -148,7 +148,8 @@ enum channel_status channel_parse_query(const char *query, size_t len, uint64_t 
 		uint64_t n;
 
 		if (key == 5 && memcmp(p, "after", 5) == 0) {
-			if (eq == NULL || !parse_number(eq + 1, (size_t)(stop - eq - 1), UINT64_MAX, &n))
+			if (eq == NULL ||
+			    !parse_number(eq + 1, (size_t)(stop - eq - 1), UINT64_MAX, &n))
 				return CHANNEL_BAD_QUERY;
 			*after = n;
 		} else if (key == 4 && memcmp(p, "wait", 4) == 0) {

@@ -33,8 +33,8 @@
 #define MIN_TICKS 5 /* fewer clock ticks than this are too few to divide */
 
 static struct {
-	pid_t server_group;  /* the graded server's, 0: not ours */
-	int reference_port;  /* 0: none */
+	pid_t server_group; /* the graded server's, 0: not ours */
+	int reference_port; /* 0: none */
 	pid_t reference_group;
 	const char *reference_name;
 } context;
@@ -74,8 +74,9 @@ static long group_ticks(pid_t group)
 		fclose(f);
 		/* After the name: state ppid pgrp session tty tpgid flags minflt
 		 * cminflt majflt cmajflt utime stime cutime cstime (proc(5)). */
-		if (p && sscanf(p + 2, "%*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld",
-				&pgrp, &utime, &stime, &cutime, &cstime) == 5 &&
+		if (p &&
+		    sscanf(p + 2, "%*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld",
+			   &pgrp, &utime, &stime, &cutime, &cstime) == 5 &&
 		    pgrp == group)
 			ticks += (long)(utime + stime) + cutime + cstime;
 	}
@@ -167,8 +168,9 @@ static void drive(int port, int clients, bool keep_alive, long *answered, long *
 {
 	static struct client pool[MAX_CLIENTS];
 	struct pollfd fds[MAX_CLIENTS];
-	const char *request = keep_alive ? "GET / HTTP/1.1\r\nHost: grade\r\n\r\n"
-					 : "GET / HTTP/1.1\r\nHost: grade\r\nConnection: close\r\n\r\n";
+	const char *request = keep_alive
+				  ? "GET / HTTP/1.1\r\nHost: grade\r\n\r\n"
+				  : "GET / HTTP/1.1\r\nHost: grade\r\nConnection: close\r\n\r\n";
 	size_t request_len = strlen(request);
 	long deadline = grade_now_ms() + LOAD_MS, now;
 	int i;
@@ -209,7 +211,8 @@ static void drive(int port, int clients, bool keep_alive, long *answered, long *
 				c->connecting = false;
 				ok = getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &elen) == 0 &&
 				     error == 0 && start_request(c, port, request, request_len);
-			} else if ((n = recv(c->fd, c->in + c->len, sizeof(c->in) - c->len, 0)) <= 0) {
+			} else if ((n = recv(c->fd, c->in + c->len, sizeof(c->in) - c->len, 0)) <=
+				   0) {
 				ok = n < 0 && (errno == EAGAIN || errno == EINTR);
 			} else {
 				c->len += (size_t)n;
@@ -297,18 +300,20 @@ enum verdict grade_cost_case(const struct grade_case *gc, int port, char *sent, 
 			&reference);
 		describe(&reference, theirs, sizeof(theirs));
 		if (reference.answered > 0)
-			snprintf(ratios, sizeof(ratios), "; rate %.2fx", (double)server.answered /
-									    (double)reference.answered);
+			snprintf(ratios, sizeof(ratios), "; rate %.2fx",
+				 (double)server.answered / (double)reference.answered);
 		if (cpu_us(&server) >= 0 && cpu_us(&reference) > 0)
 			snprintf(ratios + strlen(ratios), sizeof(ratios) - strlen(ratios),
 				 ", CPU per request %.2fx", cpu_us(&server) / cpu_us(&reference));
-		snprintf(actual, actual_len, "%s; %ld failed, %ld of %d clients never answered (%s just after: %s)%s",
-			 ours, server.failed, server.unserved, clients, context.reference_name, theirs, ratios);
+		snprintf(actual, actual_len,
+			 "%s; %ld failed, %ld of %d clients never answered (%s just after: %s)%s",
+			 ours, server.failed, server.unserved, clients, context.reference_name,
+			 theirs, ratios);
 	} else {
 		snprintf(actual, actual_len,
-			 "%s; %ld failed, %ld of %d clients never answered (no reference server)", ours,
-			 server.failed, server.unserved, clients);
+			 "%s; %ld failed, %ld of %d clients never answered (no reference server)",
+			 ours, server.failed, server.unserved, clients);
 	}
 	return server.answered > 0 && server.failed == 0 && server.unserved == 0 ? PASS
-										  : INFORMATIONAL;
+										 : INFORMATIONAL;
 }

@@ -71,7 +71,8 @@ static void a_cursor_reads_each_message_once(void)
 	}
 	while (channel_after(t, ch, after, &m) == CHANNEL_OK) {
 		snprintf(text, sizeof(text), "message %llu", (unsigned long long)(after + 1));
-		ok &= m->id == after + 1 && m->len == strlen(text) && memcmp(m->data, text, m->len) == 0;
+		ok &= m->id == after + 1 && m->len == strlen(text) &&
+		      memcmp(m->data, text, m->len) == 0;
 		after = m->id;
 		seen++;
 	}
@@ -139,8 +140,7 @@ static void names_and_limits(void)
 	free(t);
 }
 
-static bool query_is(const char *q, enum channel_status want, uint64_t want_after,
-		     long want_wait)
+static bool query_is(const char *q, enum channel_status want, uint64_t want_after, long want_wait)
 {
 	uint64_t after = 99;
 	long wait_ms = 99;
@@ -166,7 +166,8 @@ static void the_query_of_sub(void)
 		  query_is("wait=60001", CHANNEL_BAD_QUERY, 0, 0) &&
 		  query_is("wait=+5", CHANNEL_BAD_QUERY, 0, 0);
 
-	report(ok, "/sub's query: after= and wait= in any order, digits only, in range; others ignored",
+	report(ok,
+	       "/sub's query: after= and wait= in any order, digits only, in range; others ignored",
 	       "a query was read wrong");
 }
 
