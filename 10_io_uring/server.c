@@ -45,6 +45,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "comet.h"
 #include "conn_completion.h"
 #include "conn_set.h"
 #include "duration.h"
@@ -70,7 +71,8 @@ enum op { OP_NONE, OP_RECV, OP_SEND };
 struct uring_conn {
 	struct conn conn; /* first: a struct conn * is a struct uring_conn * */
 	enum op in_flight;
-	bool ending; /* done; waiting for the cancelled operation to come back */
+	bool ending;     /* done; waiting for the cancelled operation to come back */
+	bool cancelling; /* a parked one's recv is being taken back, to send */
 	struct msghdr msg;
 	struct iovec iov[2];
 };
@@ -83,6 +85,7 @@ struct server_ring {
 	unsigned idle_ms;
 	bool running;
 	struct conn_set conns;
+	struct comet_room *room;
 };
 
 static struct log_limit accept_failures;
@@ -215,6 +218,14 @@ static void apply(struct server_ring *sr, struct uring_conn *uc, enum conn_want 
 		sqe->buf_group = BUF_GROUP;
 		io_uring_sqe_set_data(sqe, uc);
 		uc->in_flight = OP_RECV;
+	} else if (uc->in_flight == OP_RECV && want == CONN_WANT_WRITE && !uc->cancelling) {
+		/* A parked subscriber, answered: its recv (there to see it
+		 * leave) must come back before the send goes, one operation
+		 * at a time. It comes back cancelled, or with data. */
+		uc->cancelling = true;
+		sqe = new_sqe(sr);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)uc, 0);
+		io_uring_sqe_set_data64(sqe, TAG_IGNORE);
 	} else if (uc->in_flight == OP_NONE && want == CONN_WANT_WRITE) {
 		memset(&uc->msg, 0, sizeof(uc->msg));
 		uc->msg.msg_iov = uc->iov;
@@ -285,7 +296,10 @@ static void completed(struct server_ring *sr, struct uring_conn *uc, struct io_u
 	enum conn_want want;
 
 	uc->in_flight = OP_NONE;
-	if (op == OP_RECV && (cqe->flags & IORING_CQE_F_BUFFER)) {
+	uc->cancelling = false;
+	if (op == OP_RECV && cqe->res == -ECANCELED && !uc->ending) {
+		want = conn_on_event(&uc->conn, 0); /* taken back to send (apply) */
+	} else if (op == OP_RECV && (cqe->flags & IORING_CQE_F_BUFFER)) {
 		unsigned id = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 
 		if (!uc->ending)
@@ -342,6 +356,11 @@ static int stop_signal_fd(void)
 	return fd;
 }
 
+static void drive_parked(struct conn *c, void *ring)
+{
+	apply(ring, (struct uring_conn *)c, conn_on_event(c, 0));
+}
+
 static void run(struct server_ring *sr)
 {
 	while (sr->running) {
@@ -375,6 +394,11 @@ static void run(struct server_ring *sr)
 		io_uring_cq_advance(&sr->ring, seen);
 		stats_add(STAT_COMPLETIONS, (long)seen);
 		expire(sr, wait_began_ms);
+		/* A publish in this turn: every waiter's send is queued now and
+		 * goes to the kernel in the next turn's one io_uring_enter, one
+		 * batch for them all. */
+		while (comet_room_due(sr->room))
+			comet_room_deliver(sr->room, drive_parked, sr);
 	}
 }
 
@@ -411,6 +435,9 @@ int main(int argc, char **argv)
 	stats_name(STAT_COMPLETIONS, "completions");
 	sr.listen_fd = s.listen_fd;
 	sr.idle_ms = s.idle_ms;
+	/* One thread, one room: a publish never has another loop to wake. */
+	sr.room = comet_room_create(NULL, NULL);
+	comet_room_enter(sr.room);
 	arm_accept(&sr);
 	arm_poll(&sr, sr.stop_fd, TAG_WAKE);
 	run(&sr);
@@ -419,6 +446,7 @@ int main(int argc, char **argv)
 	io_uring_queue_exit(&sr.ring);
 	conn_set_destroy(&sr.conns, finish, &sr);
 	conn_free_spare_buffers();
+	comet_room_destroy(sr.room);
 	close(sr.stop_fd);
 	free(sr.bufs);
 	munmap(sr.buf_memory, (size_t)BUF_COUNT * BUF_SIZE);

@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "comet.h"
 #include "grow.h"
 #include "net.h"
 #include "signals.h"
@@ -111,6 +112,7 @@ void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms)
 
 void conn_close(struct conn *c)
 {
+	comet_unpark(c); /* a waiter that left, timed out or was reset: at once */
 	drop_body(c);
 	free(c->buf);
 	c->buf = NULL;
@@ -164,9 +166,13 @@ static void start_closing(struct conn *c)
 	set_deadline(c, CONN_LINGER_MS);
 }
 
+static void park(struct conn *c);
+
 static void begin_sending(struct conn *c)
 {
-	if (c->reply.delay_ms > 0) {
+	if (c->reply.park.wanted) {
+		park(c);
+	} else if (c->reply.delay_ms > 0) {
 		c->state = CONN_DELAY;
 		set_deadline(c, c->reply.delay_ms);
 		c->reply.delay_ms = 0;
@@ -174,6 +180,59 @@ static void begin_sending(struct conn *c)
 		c->state = CONN_WRITE;
 		set_deadline(c, c->idle_ms);
 	}
+}
+
+/* GET /sub with nothing to answer yet: wait for a publish, under the
+ * subscriber's ?wait= or the idle timeout, holding no buffer if none of
+ * its input is waiting (a parked connection costs what an idle one does). */
+static void park(struct conn *c)
+{
+	c->reply.park.wanted = false;
+	if (!comet_park(c)) {
+		respond_to_error(503, true, out_area(c), &c->reply); /* past -W */
+		begin_sending(c);
+		return;
+	}
+	c->state = CONN_PARKED;
+	set_deadline(c, c->reply.park.wait_ms > 0 ? c->reply.park.wait_ms : c->idle_ms);
+	if (c->in_start == c->in_end && c->mode != CONN_BLOCKING) {
+		give_back_buffer(c->buf);
+		c->buf = NULL;
+		c->in_start = c->in_end = 0;
+	}
+}
+
+/* The wait is over: a message (s CHANNEL_OK), 410, or 204 (CHANNEL_WAIT,
+ * the deadline). */
+static void unpark(struct conn *c, enum channel_status s, const struct channel_message *m)
+{
+	struct reply_park park = c->reply.park;
+
+	comet_unpark(c);
+	if (c->buf == NULL && (c->buf = take_buffer()) == NULL) {
+		conn_close_for(c, STAT_ERRORS);
+		return;
+	}
+	respond_to_parked(&park, s, m, out_area(c), &c->reply);
+	c->out_start = 0;
+	c->pattern_sent = 0;
+	begin_sending(c);
+}
+
+static bool deliver_if_published(struct conn *c)
+{
+	struct channel_message m;
+	enum channel_status s = comet_take(c->reply.park.channel, c->reply.park.after, &m);
+
+	if (s == CHANNEL_WAIT)
+		return false;
+	unpark(c, s, &m);
+	return true;
+}
+
+bool conn_parked(const struct conn *c)
+{
+	return c->state == CONN_PARKED;
 }
 
 static void after_head(struct conn *c);
@@ -406,6 +465,9 @@ static void deadline_passed(struct conn *c)
 	case CONN_LINGER:
 		c->state = CONN_CLOSED;
 		break;
+	case CONN_PARKED:
+		unpark(c, CHANNEL_WAIT, NULL); /* 204: nothing was published */
+		break;
 	case CONN_CLOSED:
 	case CONN_HANDLER: /* handed off: a long /spin is not a slow client */
 		break;
@@ -429,6 +491,8 @@ static bool read_failed(struct conn *c, int error)
 #if EWOULDBLOCK != EAGAIN
 	case EWOULDBLOCK:
 #endif
+		if (c->mode == CONN_BLOCKING && c->state == CONN_PARKED)
+			return false; /* nothing came: still waiting (read_input) */
 		if (c->mode == CONN_BLOCKING) {
 			/* SO_RCVTIMEO expired: idle or too slow. */
 			if (c->state == CONN_LINGER)
@@ -516,7 +580,10 @@ static bool read_input(struct conn *c)
 	room = idle ? sizeof(first_read) : conn_input_room(c);
 	if (room == 0)
 		return true;
-	n = read(c->fd, idle ? first_read : c->buf + c->in_end, room);
+	/* Parked, a blocking socket only looks: the wait was the driver's
+	 * (conn_blocking.h), and a read that blocked would miss the publish. */
+	n = recv(c->fd, idle ? first_read : c->buf + c->in_end, room,
+		 c->state == CONN_PARKED ? MSG_DONTWAIT : 0);
 	if (n < 0)
 		return read_failed(c, errno);
 	c->interrupted = false;
@@ -637,6 +704,8 @@ static bool step(struct conn *c)
 		return write_output(c);
 	case CONN_LINGER:
 		return read_input(c);
+	case CONN_PARKED:
+		return deliver_if_published(c) || read_input(c);
 	case CONN_HANDLER:
 	case CONN_DELAY:
 	case CONN_CLOSED:

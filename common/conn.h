@@ -23,6 +23,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+struct comet_room;
+
 #include "ready.h"
 #include "respond.h"
 #include "stats.h"
@@ -60,6 +62,8 @@ enum conn_state {
 	CONN_BODY,         /* reading a request body: kept for a route that uses
 			      it (POST /echo), read and dropped for the others */
 	CONN_DELAY,        /* /delay: the answer is ready but not due */
+	CONN_PARKED,       /* GET /sub: waiting for a publish (comet.h), reading
+			      only to see the client leave */
 	CONN_WRITE,        /* sending an answer */
 	CONN_LINGER,       /* half-closed after a last answer, draining input */
 	CONN_CLOSED,
@@ -91,7 +95,16 @@ struct conn {
 	struct reply reply;
 	uint64_t deadline_ms; /* idle, header, send, delay or linger deadline */
 	struct timer timer;   /* deadline_ms filed in an event loop's conn_set */
+	struct {              /* while parked (comet.c) */
+		bool waiting;     /* counted as a waiter */
+		struct conn *prev, *next;
+		struct comet_room *room; /* an event loop's: listed there */
+	} park;
 };
+
+/* Waiting for a publish: a blocking driver waits its own way
+ * (conn_blocking.h), then calls conn_on_event again. */
+bool conn_parked(const struct conn *c);
 
 /* Take over an accepted socket; counts it as accepted and open. */
 void conn_init(struct conn *c, int fd, enum conn_mode mode, unsigned idle_ms);

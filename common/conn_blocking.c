@@ -4,6 +4,8 @@
  */
 #include "conn_blocking.h"
 
+#include <limits.h>
+#include <poll.h>
 #include <time.h>
 
 #include "conn.h"
@@ -53,6 +55,30 @@ static void sleep_until(uint64_t deadline_ms)
 	nanosleep(&ts, NULL); /* EINTR: the caller looks at the clock again */
 }
 
+void conn_park_wait_socket(struct conn *c, int max_ms)
+{
+	uint64_t now = timer_now_ms();
+	uint64_t left = c->deadline_ms > now ? c->deadline_ms - now : 0;
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+	if (max_ms >= 0 && left > (uint64_t)max_ms)
+		left = (uint64_t)max_ms;
+	/* EINTR (a stop request) or a timeout: the driver looks again. */
+	poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+}
+
+static void wait_on_socket(struct conn *c)
+{
+	conn_park_wait_socket(c, -1);
+}
+
+static conn_park_wait_fn park_wait = wait_on_socket;
+
+void conn_blocking_park_with(conn_park_wait_fn wait)
+{
+	park_wait = wait;
+}
+
 void conn_serve_blocking(int fd, unsigned idle_ms)
 {
 	struct socket_timeouts in_force = { idle_ms, idle_ms };
@@ -70,6 +96,8 @@ void conn_serve_blocking(int fd, unsigned idle_ms)
 		want = conn_on_event(&c, READY_READ | READY_WRITE);
 		if (want == CONN_WANT_TIMER)
 			sleep_until(c.deadline_ms);
+		else if (want != CONN_DONE && conn_parked(&c))
+			park_wait(&c);
 	} while (want != CONN_DONE && !signals_stop_requested());
 	conn_close(&c);
 }

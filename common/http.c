@@ -639,12 +639,16 @@ const char *http_reason(int status)
 	switch (status) {
 	case 200:
 		return "OK";
+	case 204:
+		return "No Content";
 	case 400:
 		return "Bad Request";
 	case 404:
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 410:
+		return "Gone";
 	case 413:
 		return "Content Too Large";
 	case 414:
@@ -740,11 +744,19 @@ size_t http_format_head(char *out, size_t cap, const struct http_response *resp)
 	append(&a, "\r\n", 2);
 	append_field(&a, "Server", resp->server);
 	append_field(&a, "Date", http_date_now());
-	if (resp->content_type != NULL)
+	/* RFC 9110 section 8.6: a 204 has no content, nor its length. */
+	if (resp->content_type != NULL && resp->status != 204)
 		append_field(&a, "Content-Type", resp->content_type);
-	append(&a, "Content-Length: ", 16);
-	append_u64(&a, resp->content_length);
-	append(&a, "\r\n", 2);
+	if (resp->status != 204) {
+		append(&a, "Content-Length: ", 16);
+		append_u64(&a, resp->content_length);
+		append(&a, "\r\n", 2);
+	}
+	if (resp->message_id != 0) {
+		append(&a, "Message-Id: ", 12);
+		append_u64(&a, resp->message_id);
+		append(&a, "\r\n", 2);
+	}
 	if (resp->allow != NULL)
 		append_field(&a, "Allow", resp->allow);
 	if (!resp->keep_alive)

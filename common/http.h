@@ -113,6 +113,7 @@ struct http_response {
 	bool keep_alive;        /* false: "Connection: close" */
 	bool http10_keep_alive; /* an HTTP/1.0 client needs "Connection: keep-alive" */
 	const char *allow;      /* Allow: value for 405, else NULL */
+	uint64_t message_id;    /* Message-Id: of a Comet message, 0 for none */
 };
 
 /* Write the status line and header fields, blank line included, into out.

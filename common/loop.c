@@ -8,8 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "comet.h"
 #include "conn_set.h"
+#include "fd.h"
 #include "log.h"
 #include "net.h"
 #include "signals.h"
@@ -34,6 +37,8 @@ struct loop {
 	enum conn_mode mode;
 	unsigned idle_ms;
 	int listen_fd, wake_fd;
+	int comet_pipe[2]; /* another thread's publish wakes this loop (comet.h) */
+	struct comet_room *room;
 	bool running;
 	struct conn_set conns;
 	loop_hand_off_fn hand_off;
@@ -41,6 +46,18 @@ struct loop {
 };
 
 static struct log_limit watch_failures;
+
+/* Called from a publish on another thread (12_reuseport's loops): a byte
+ * makes this loop's wait return. The pipe full means one is there already. */
+static void wake_for_publish(void *loop)
+{
+	struct loop *l = loop;
+	char byte = 1;
+
+	if (write(l->comet_pipe[1], &byte, 1) < 0) {
+		/* EAGAIN: full, so the loop will wake anyway. */
+	}
+}
 
 struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch_fn watch,
 			 void *poller)
@@ -56,8 +73,13 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 	l->listen_fd = s->listen_fd;
 	l->wake_fd = signals_wake_fd();
 	l->running = true;
+	if (fd_pipe(l->comet_pipe) < 0)
+		err(1, "a pipe for Comet wake-ups");
+	l->room = comet_room_create(wake_for_publish, l);
+	comet_room_enter(l->room);
 	if (watch(poller, l->listen_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
-	    watch(poller, l->wake_fd, 0, READY_READ | WATCH_LEVEL) < 0)
+	    watch(poller, l->wake_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
+	    watch(poller, l->comet_pipe[0], 0, READY_READ | WATCH_LEVEL) < 0)
 		err(1, "cannot watch the listening socket");
 	return l;
 }
@@ -141,6 +163,20 @@ static void apply(struct loop *l, struct watched_conn *wc, enum conn_want want)
 	}
 }
 
+static void drive_parked(struct conn *c, void *loop)
+{
+	apply(loop, (struct watched_conn *)c, conn_on_event(c, 0));
+}
+
+/* Article 003's one event, many waiters: every subscriber of a channel
+ * that was published to is answered in this turn, by this loop, one
+ * write each, in the order they came. */
+static void deliver_published(struct loop *l)
+{
+	while (comet_room_due(l->room))
+		comet_room_deliver(l->room, drive_parked, l);
+}
+
 void loop_watch_failed(struct loop *l, int fd, int error)
 {
 	struct watched_conn *wc = (struct watched_conn *)conn_set_find(&l->conns, fd);
@@ -178,6 +214,7 @@ void loop_handled(struct loop *l, struct conn *c)
 
 	wc->handed_off = false;
 	apply(l, wc, conn_on_handled(c));
+	deliver_published(l);
 }
 
 static void add_connection(struct loop *l, int fd)
@@ -250,12 +287,20 @@ bool loop_ready(struct loop *l, int fd, unsigned events)
 		return accept_burst(l) > 0;
 	if (fd == l->wake_fd)
 		return drain_wake_pipe(l);
+	if (fd == l->comet_pipe[0]) {
+		char bytes[64];
+
+		moved = read(fd, bytes, sizeof(bytes)) > 0;
+		deliver_published(l);
+		return moved;
+	}
 	wc = (struct watched_conn *)conn_set_find(&l->conns, fd);
 	if (wc == NULL)
 		return false;
 	want = conn_on_event(&wc->conn, events);
 	moved = wc->conn.steps > 0; /* before apply(), which may free wc */
 	apply(l, wc, want);
+	deliver_published(l);
 	return moved;
 }
 
@@ -268,6 +313,7 @@ void loop_expire(struct loop *l)
 		struct watched_conn *wc = (struct watched_conn *)c;
 		apply(l, wc, conn_on_event(c, 0));
 	}
+	deliver_published(l);
 }
 
 static void drop_at_exit(struct conn *c, void *loop)
@@ -279,5 +325,8 @@ void loop_destroy(struct loop *l)
 {
 	conn_set_destroy(&l->conns, drop_at_exit, l);
 	conn_free_spare_buffers();
+	comet_room_destroy(l->room);
+	close(l->comet_pipe[0]);
+	close(l->comet_pipe[1]);
 	free(l);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "comet.h"
 #include "stats.h"
 #include <time.h>
 
@@ -188,18 +189,49 @@ bool respond_uses_body(const struct http_request *req, bool keep_alive_allowed,
 		       struct body_route *route)
 {
 	const char *path;
-	size_t len;
+	size_t len, rest;
 
 	if (http_method_of(req) != HTTP_POST)
 		return false;
 	route_path(req, &path, &len);
-	/* POST / echoes too: what h1spec's test servers do with any body. */
-	if (!path_is(path, len, "/echo") && !path_is(path, len, "/"))
+	memset(route, 0, sizeof(*route));
+	if (has_prefix(path, len, "/pub/", &rest)) {
+		/* A bad name, or no room for another channel: answered by
+		 * respond_to_request, and the body dropped. */
+		if (comet_open(path + rest, len - rest, &route->channel) != CHANNEL_OK)
+			return false;
+		route->publish = true;
+	} else if (!path_is(path, len, "/echo") && !path_is(path, len, "/")) {
+		/* POST / echoes too: what h1spec's test servers do with any body. */
 		return false;
+	}
 	stats_add(STAT_REQUESTS, 1);
 	route->keep_alive = req->keep_alive && keep_alive_allowed;
 	route->http10 = req->minor_version == 0;
 	return true;
+}
+
+/* POST /pub/NAME: the id, as the body and as Message-Id. */
+static void publish(const struct body_route *route, const char *body, size_t len, char *out,
+		    struct reply *reply)
+{
+	struct http_response resp = {
+		.keep_alive = route->keep_alive,
+		.http10_keep_alive = route->http10,
+	};
+	enum channel_status s = comet_publish(route->channel, body, len, &resp.message_id);
+	char id[24];
+	int n;
+
+	resp.status = channel_http_status(s);
+	if (s != CHANNEL_OK) {
+		resp.message_id = 0;
+		finish_with_status(out, reply, &resp, false);
+		return;
+	}
+	stats_add(STAT_PUBLISHED, 1);
+	n = snprintf(id, sizeof(id), "%llu\n", (unsigned long long)resp.message_id);
+	finish(out, reply, &resp, false, id, (size_t)n);
 }
 
 void respond_to_body(const struct body_route *route, const char *body, size_t len, char *out,
@@ -214,9 +246,69 @@ void respond_to_body(const struct body_route *route, const char *body, size_t le
 	};
 
 	memset(reply, 0, sizeof(*reply));
+	if (route->publish) {
+		publish(route, body, len, out, reply);
+		return;
+	}
 	finish(out, reply, &resp, false, NULL, 0);
 	reply->pattern_len = len;
 	reply->body = body;
+}
+
+void respond_to_parked(const struct reply_park *park, enum channel_status s,
+		       const struct channel_message *m, char *out, struct reply *reply)
+{
+	struct http_response resp = {
+		.status = channel_http_status(s),
+		.keep_alive = park->keep_alive,
+		.http10_keep_alive = park->http10,
+	};
+
+	memset(reply, 0, sizeof(*reply));
+	if (s == CHANNEL_OK) {
+		resp.message_id = m->id;
+		resp.content_type = "application/octet-stream";
+		finish(out, reply, &resp, park->head_only, m->data, m->len);
+	} else if (s == CHANNEL_WAIT) {
+		finish(out, reply, &resp, true, NULL, 0); /* 204: no body */
+	} else {
+		finish_with_status(out, reply, &resp, park->head_only);
+	}
+}
+
+/* GET /sub/NAME?after=ID&wait=MS: the message now, or a park. */
+static void subscribe(const struct http_request *req, const char *name, size_t name_len,
+		      struct http_response *resp, bool head_only, char *out, struct reply *reply)
+{
+	const char *query = memchr(req->target, '?', req->target_len);
+	size_t query_len = query ? req->target_len - (size_t)(query - req->target) - 1 : 0;
+	struct reply_park park = {
+		.keep_alive = resp->keep_alive,
+		.http10 = resp->http10_keep_alive,
+		.head_only = head_only,
+	};
+	struct channel_message m;
+	enum channel_status s;
+	long wait_ms;
+
+	s = channel_parse_query(query ? query + 1 : "", query_len, &park.after, &wait_ms);
+	if (s == CHANNEL_OK)
+		s = comet_open(name, name_len, &park.channel);
+	if (s == CHANNEL_OK)
+		s = comet_take(park.channel, park.after, &m);
+	if (s == CHANNEL_WAIT) {
+		park.wanted = true;
+		park.wait_ms = wait_ms < 0 ? 0 : (unsigned)wait_ms;
+		reply->park = park;
+		reply->close = !park.keep_alive;
+		return;
+	}
+	if (s == CHANNEL_OK || s == CHANNEL_GONE) {
+		respond_to_parked(&park, s, &m, out, reply);
+		return;
+	}
+	resp->status = channel_http_status(s);
+	finish_with_status(out, reply, resp, head_only);
 }
 
 /* 405 unless the method is one the route has (RFC 9110 section 15.5.6:
@@ -243,6 +335,7 @@ void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
 	size_t path_len, rest;
 	bool head_only = method == HTTP_HEAD;
 	char stats_body[RESPOND_OUT_CAP - 512]; /* the rest is room for the head */
+	unsigned n_channel;
 	long long n;
 
 	memset(reply, 0, sizeof(*reply));
@@ -265,8 +358,18 @@ void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
 			finish_with_status(out, reply, &resp, head_only);
 		else
 			finish(out, reply, &resp, head_only, RESPOND_HELLO, strlen(RESPOND_HELLO));
+	} else if (has_prefix(path, path_len, "/pub/", &rest)) {
+		/* A good POST went to respond_uses_body: what is left is a bad
+		 * name, no room for the channel, or another method. */
+		resp.status = 405;
+		resp.allow = "POST";
+		if (method == HTTP_POST)
+			resp.status = channel_http_status(comet_open(path + rest, path_len - rest, &n_channel));
+		finish_with_status(out, reply, &resp, head_only);
 	} else if (method_refused(method, false, &resp)) {
 		finish_with_status(out, reply, &resp, head_only);
+	} else if (has_prefix(path, path_len, "/sub/", &rest)) {
+		subscribe(req, path + rest, path_len - rest, &resp, head_only, out, reply);
 	} else if (path_is(path, path_len, "/stats")) {
 		finish(out, reply, &resp, head_only, stats_body,
 		       stats_format(stats_body, sizeof(stats_body)));

@@ -8,6 +8,11 @@
  *   GET /delay/MS    the same hello, MS milliseconds later
  *   GET /spin/US     the same hello, after burning US microseconds of CPU
  *   GET /stats       the counters in stats.h, as text
+ *   POST /pub/NAME   publish the body on channel NAME; 200 with its id
+ *   GET /sub/NAME?after=ID&wait=MS
+ *                    the first message after ID (Message-Id: its id), at
+ *                    once or when it is published; 204 when the wait ends
+ *                    empty, 410 if the cache has dropped it (comet.h)
  *   HEAD             the same heads, no bodies
  *
  * It decides what to send; how and when to send it (a blocking write, a
@@ -21,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channel.h"
 #include "http.h"
 
 #define RESPOND_HELLO "Hello, World!\n"
@@ -38,6 +44,16 @@
 #define RESPOND_PATTERN_LINE "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
 #define RESPOND_PATTERN_PERIOD 64
 
+/* GET /sub found nothing newer than its cursor: the connection waits for a
+ * publish (conn.c's CONN_PARKED), and this is what the answer needs then. */
+struct reply_park {
+	bool wanted;
+	bool keep_alive, http10, head_only;
+	unsigned channel;
+	uint64_t after;   /* the cursor: the answer is the first message past it */
+	unsigned wait_ms; /* ?wait=, or 0: the server's idle timeout */
+};
+
 struct reply {
 	size_t out_len;       /* bytes written to out: the head and any small body */
 	uint64_t pattern_len; /* then this many pattern bytes, streamed (/bytes) */
@@ -46,6 +62,7 @@ struct reply {
 	unsigned delay_ms;    /* send nothing until this long has passed (/delay) */
 	bool close;           /* close the connection after this answer */
 	bool interim;         /* a 100 Continue: the request's body comes next */
+	struct reply_park park;
 };
 
 /* A route that uses its request's body is answered once the body is in,
@@ -54,6 +71,8 @@ struct reply {
 struct body_route {
 	bool keep_alive;
 	bool http10;
+	bool publish;     /* POST /pub/NAME, else an echo */
+	unsigned channel; /* what NAME was opened as */
 };
 
 /* Set the Server header from the model's label. Call once at start. */
@@ -74,6 +93,11 @@ bool respond_uses_body(const struct http_request *req, bool keep_alive_allowed,
  * answer points at body (reply->body): keep it until the answer is sent. */
 void respond_to_body(const struct body_route *route, const char *body, size_t len, char *out,
 		     struct reply *reply);
+
+/* Answer a parked subscriber: the message (s == CHANNEL_OK), 410 (GONE) or
+ * 204 (the wait ended; s == CHANNEL_WAIT). */
+void respond_to_parked(const struct reply_park *park, enum channel_status s,
+		       const struct channel_message *m, char *out, struct reply *reply);
 
 /* Answer a request the parser refused with this status; always closes.
  * head_counted: the request was counted already (its body was bad). */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "comet.h"
 #include "fdlimit.h"
 #include "log.h"
 #include "net.h"
@@ -22,12 +23,15 @@
 static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 {
 	fprintf(to,
-		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-q] [-E] [-h]%s%s\n"
+		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS] [-W WAITERS]\n"
+		"          [-q] [-E] [-h]%s%s\n"
 		"  -a ADDR     address to listen on (default 127.0.0.1; :: for IPv6)\n"
 		"  -p PORT     port (default 8080; 0 picks a free one)\n"
 		"  -b BACKLOG  listen backlog (default SOMAXCONN)\n"
 		"  -t SECONDS  close idle connections and unfinished request heads after this "
 		"(default 30)\n"
+		"  -C N        Comet channels the server holds (default 64; 503 past them)\n"
+		"  -W N        Comet subscribers parked at once (default 65536; 503 past them)\n"
 		"  -q          quiet: no warnings on stderr\n"
 		"  -E          no EMFILE defence: out of descriptors, spin as a naive server "
 		"does (on purpose)\n"
@@ -63,6 +67,7 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 		  bool nonblocking_listener, const struct model_flags *flags)
 {
 	char letters[64], name[96];
+	unsigned channels = CHANNEL_DEFAULT_COUNT, waiters = COMET_DEFAULT_WAITERS;
 	int ch;
 
 	memset(s, 0, sizeof(*s));
@@ -71,7 +76,7 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	s->port = "8080";
 	s->backlog = SOMAXCONN;
 	s->idle_ms = 30 * 1000;
-	snprintf(letters, sizeof(letters), "a:p:b:t:qEh%s", flags ? flags->letters : "");
+	snprintf(letters, sizeof(letters), "a:p:b:t:C:W:qEh%s", flags ? flags->letters : "");
 	while ((ch = getopt(argc, argv, letters)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -86,6 +91,12 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 			break;
 		case 't':
 			s->idle_ms = (unsigned)number_arg(argv[0], ch, optarg, 1, 86400) * 1000;
+			break;
+		case 'C':
+			channels = (unsigned)number_arg(argv[0], ch, optarg, 1, 4096);
+			break;
+		case 'W':
+			waiters = (unsigned)number_arg(argv[0], ch, optarg, 1, 1 << 24);
 			break;
 		case 'q':
 			s->quiet = true;
@@ -112,6 +123,7 @@ void server_start(struct server *s, const char *model, int argc, char **argv,
 	tzset();
 	log_init(model, s->quiet);
 	stats_init(model);
+	comet_init(channels, waiters);
 	respond_init(model);
 	signals_init();
 	/* A C10K server needs more descriptors than the usual soft limit of

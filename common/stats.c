@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 static const char *counter_names[STAT_COUNT] = {
-	"accepted", "requests", "open", "errors", "timeouts", "refused", "yields",
+	"accepted", "requests", "open",  "errors",   "timeouts",
+	"refused",  "yields",   "waiters", "published",
 };
 
 /* Lock-free atomics in a MAP_SHARED page work across fork(): every process

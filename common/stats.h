@@ -19,6 +19,8 @@ enum stat_counter {
 	STAT_REFUSED,  /* connections closed at once: no descriptor or slot */
 	STAT_YIELDS,   /* event loops: a connection used up its work budget for
 			  one event and let the others go first (conn.c) */
+	STAT_WAITERS,  /* connections parked on GET /sub now (comet.h) */
+	STAT_PUBLISHED, /* messages published (POST /pub) */
 	/* Counters one model names for itself with stats_name() (09_sigio's
 	 * signals and queue overflows, ...); unnamed ones are not shown. */
 	STAT_MODEL_1,
