@@ -87,9 +87,10 @@ endif
 HTTP_LOAD   := $(BUILD)/bin/http_load
 QUEUE_BENCH := $(BUILD)/bin/queue
 GRADE       := $(BUILD)/bin/grade
+FANOUT      := $(BUILD)/bin/fanout
 
 .PHONY: all test check bench grade sanitize tsan valgrind fuzz format clean
-all: $(MODEL_BINS) $(HTTP_LOAD) $(QUEUE_BENCH) $(GRADE)
+all: $(MODEL_BINS) $(HTTP_LOAD) $(QUEUE_BENCH) $(GRADE) $(FANOUT)
 ifneq ($(SKIP_MODELS),)
 	@echo "note: not built here: $(SKIP_MODELS) ($(strip $(SKIP_WHY)))"
 endif
@@ -127,6 +128,13 @@ HTTP_LOAD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/http_load/*.c
 $(BUILD)/obj/bench/http_load/%.o: ALL_CFLAGS += -Ibench/http_load
 $(HTTP_LOAD): $(HTTP_LOAD_OBJS) $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
 	      $(BUILD)/obj/common/fdlimit.o $(BUILD)/obj/common/grow.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Article 003's Comet load: subscribers parked, messages published, every
+# delivery checked and timed (bench/fanout.c).
+$(FANOUT): $(BUILD)/obj/bench/fanout.o $(BUILD)/obj/common/waiter/waiter_$(WAITER).o \
+	   $(BUILD)/obj/common/fdlimit.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -197,8 +205,8 @@ ifeq ($(URING_LIBS),)
 endif
 endif
 	$(MAKE) check SUITES="behaviour models http_load bench docs grade" THREAD_VARIANTS=0
-	$(MAKE) sanitize SUITES="behaviour torture events models http_load" THREAD_VARIANTS=0
-	$(MAKE) tsan SUITES="behaviour torture events models"
+	$(MAKE) sanitize SUITES="behaviour torture events comet models http_load" THREAD_VARIANTS=0
+	$(MAKE) tsan SUITES="behaviour torture events comet models"
 	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
 	else echo "make test: valgrind is not installed here; skipped make valgrind"; fi
 

@@ -136,8 +136,8 @@ static void on_wake(int sig)
 
 static void wait_like_processes(void)
 {
-	size_t size = sizeof(struct parked_table) +
-		      (size_t)comet_max_waiters() * sizeof(struct parked_child);
+	size_t size =
+	    sizeof(struct parked_table) + (size_t)comet_max_waiters() * sizeof(struct parked_child);
 	struct sigaction wake = { .sa_handler = on_wake };
 	sigset_t blocked;
 	void *page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

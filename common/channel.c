@@ -98,17 +98,19 @@ enum channel_status channel_publish(struct channel_table *t, unsigned index, con
 }
 
 enum channel_status channel_after(const struct channel_table *t, unsigned index, uint64_t after,
-				  const struct channel_message **message)
+				  const struct channel_message **message, uint64_t *resume)
 {
 	const struct channel *ch = &t->channels[index];
 	uint64_t oldest = ch->last_id > CHANNEL_CACHE ? ch->last_id - CHANNEL_CACHE + 1 : 1;
 
-	if (after > ch->last_id)
-		return CHANNEL_GONE;
 	if (after == ch->last_id)
 		return CHANNEL_WAIT;
-	if (after + 1 < oldest)
+	if (after > ch->last_id || after + 1 < oldest) {
+		/* Where to start again: before the oldest message the cache
+		 * holds, or at the end of a history that has no such cursor. */
+		*resume = after > ch->last_id ? ch->last_id : oldest - 1;
 		return CHANNEL_GONE;
+	}
 	*message = &ch->cache[after % CHANNEL_CACHE]; /* id after + 1 */
 	return CHANNEL_OK;
 }

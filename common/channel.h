@@ -75,9 +75,10 @@ enum channel_status channel_publish(struct channel_table *t, unsigned index, con
 /* For a subscriber whose cursor is `after`: CHANNEL_OK with the first
  * message whose id is greater, CHANNEL_WAIT if there is none yet, or
  * CHANNEL_GONE if the cache has dropped it (or the cursor is ahead of the
- * channel: a server that restarted has no such history). */
+ * channel: a server that restarted has no such history), with the cursor
+ * to poll with from now on in *resume (the 410's Message-Id). */
 enum channel_status channel_after(const struct channel_table *t, unsigned index, uint64_t after,
-				  const struct channel_message **message);
+				  const struct channel_message **message, uint64_t *resume);
 
 /* The query of GET /sub/NAME: "after=ID" (default 0) and "wait=MS"
  * (default: none, -1), in any order; other parameters are ignored. */

@@ -42,7 +42,7 @@ struct comet_room {
 	void *arg;
 	struct comet_room *next;
 	_Atomic bool any_due;
-	_Atomic bool *due;              /* per channel */
+	_Atomic bool *due;            /* per channel */
 	struct waiting_list *waiting; /* per channel; only the room's thread touches them */
 };
 
@@ -153,7 +153,7 @@ enum channel_status comet_take(unsigned index, uint64_t after, struct channel_me
 	enum channel_status s;
 
 	lock();
-	s = channel_after(&shared->table, index, after, &m);
+	s = channel_after(&shared->table, index, after, &m, &copy->id);
 	if (s == CHANNEL_OK) {
 		copy->id = m->id;
 		copy->len = m->len;
@@ -254,8 +254,7 @@ bool comet_room_due(const struct comet_room *r)
 	return atomic_load_explicit(&r->any_due, memory_order_acquire);
 }
 
-void comet_room_deliver(struct comet_room *r, void (*drive)(struct conn *c, void *arg),
-			void *arg)
+void comet_room_deliver(struct comet_room *r, void (*drive)(struct conn *c, void *arg), void *arg)
 {
 	unsigned index, n = comet_channel_count();
 

@@ -39,8 +39,9 @@ unsigned comet_max_waiters(void);
 enum channel_status comet_open(const char *name, size_t len, unsigned *index);
 /* Store a message under the channel's next id, then wake its waiters. */
 enum channel_status comet_publish(unsigned index, const char *data, size_t len, uint64_t *id);
-/* A copy of the first message after the cursor (CHANNEL_OK), or WAIT or
- * GONE: a copy, because the cache slot is reused 200 messages later. */
+/* A copy of the first message after the cursor (CHANNEL_OK), or WAIT, or
+ * GONE with the cursor to go on from in copy->id: a copy, because the
+ * cache slot is reused 200 messages later. */
 enum channel_status comet_take(unsigned index, uint64_t after, struct channel_message *copy);
 
 /* A connection parks (false: past the -W limit, answer 503) and unparks.
@@ -69,8 +70,7 @@ bool comet_room_due(const struct comet_room *r);
 /* For each waiter of a due channel whose cursor the channel has passed:
  * drive(c, arg), which runs the connection (it is unlisted first, so it
  * may close, or park again). */
-void comet_room_deliver(struct comet_room *r, void (*drive)(struct conn *c, void *arg),
-			void *arg);
+void comet_room_deliver(struct comet_room *r, void (*drive)(struct conn *c, void *arg), void *arg);
 /* Its connections must have been unparked (closed) first. */
 void comet_room_destroy(struct comet_room *r);
 

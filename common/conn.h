@@ -96,7 +96,7 @@ struct conn {
 	uint64_t deadline_ms; /* idle, header, send, delay or linger deadline */
 	struct timer timer;   /* deadline_ms filed in an event loop's conn_set */
 	struct {              /* while parked (comet.c) */
-		bool waiting;     /* counted as a waiter */
+		bool waiting; /* counted as a waiter */
 		struct conn *prev, *next;
 		struct comet_room *room; /* an event loop's: listed there */
 	} park;

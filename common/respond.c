@@ -272,6 +272,9 @@ void respond_to_parked(const struct reply_park *park, enum channel_status s,
 	} else if (s == CHANNEL_WAIT) {
 		finish(out, reply, &resp, true, NULL, 0); /* 204: no body */
 	} else {
+		/* 410: what it missed is gone; Message-Id says where to go on. */
+		if (s == CHANNEL_GONE)
+			resp.message_id = m->id;
 		finish_with_status(out, reply, &resp, park->head_only);
 	}
 }
@@ -364,7 +367,8 @@ void respond_to_request(const struct http_request *req, bool keep_alive_allowed,
 		resp.status = 405;
 		resp.allow = "POST";
 		if (method == HTTP_POST)
-			resp.status = channel_http_status(comet_open(path + rest, path_len - rest, &n_channel));
+			resp.status = channel_http_status(
+			    comet_open(path + rest, path_len - rest, &n_channel));
 		finish_with_status(out, reply, &resp, head_only);
 	} else if (method_refused(method, false, &resp)) {
 		finish_with_status(out, reply, &resp, head_only);

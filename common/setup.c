@@ -23,7 +23,8 @@
 static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 {
 	fprintf(to,
-		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS] [-W WAITERS]\n"
+		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS] [-W "
+		"WAITERS]\n"
 		"          [-q] [-E] [-h]%s%s\n"
 		"  -a ADDR     address to listen on (default 127.0.0.1; :: for IPv6)\n"
 		"  -p PORT     port (default 8080; 0 picks a free one)\n"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 static const char *counter_names[STAT_COUNT] = {
-	"accepted", "requests", "open",  "errors",   "timeouts",
+	"accepted", "requests", "open",    "errors",    "timeouts",
 	"refused",  "yields",   "waiters", "published",
 };
 

@@ -11,15 +11,15 @@
 #include <stddef.h>
 
 enum stat_counter {
-	STAT_ACCEPTED, /* connections accepted */
-	STAT_REQUESTS, /* request heads parsed, good or bad */
-	STAT_OPEN,     /* connections open now */
-	STAT_ERRORS,   /* bad requests, I/O errors, failed fork/thread */
-	STAT_TIMEOUTS, /* connections closed for idling or trickling */
-	STAT_REFUSED,  /* connections closed at once: no descriptor or slot */
-	STAT_YIELDS,   /* event loops: a connection used up its work budget for
-			  one event and let the others go first (conn.c) */
-	STAT_WAITERS,  /* connections parked on GET /sub now (comet.h) */
+	STAT_ACCEPTED,  /* connections accepted */
+	STAT_REQUESTS,  /* request heads parsed, good or bad */
+	STAT_OPEN,      /* connections open now */
+	STAT_ERRORS,    /* bad requests, I/O errors, failed fork/thread */
+	STAT_TIMEOUTS,  /* connections closed for idling or trickling */
+	STAT_REFUSED,   /* connections closed at once: no descriptor or slot */
+	STAT_YIELDS,    /* event loops: a connection used up its work budget for
+			   one event and let the others go first (conn.c) */
+	STAT_WAITERS,   /* connections parked on GET /sub now (comet.h) */
 	STAT_PUBLISHED, /* messages published (POST /pub) */
 	/* Counters one model names for itself with stats_name() (09_sigio's
 	 * signals and queue overflows, ...); unnamed ones are not shown. */

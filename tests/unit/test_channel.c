@@ -61,7 +61,7 @@ static void a_cursor_reads_each_message_once(void)
 	struct channel_table *t = new_table(1);
 	unsigned ch = find(t, "c");
 	const struct channel_message *m = NULL;
-	uint64_t after = 0, seen = 0;
+	uint64_t after = 0, seen = 0, resume = 0;
 	char text[32];
 	bool ok = true;
 
@@ -69,14 +69,14 @@ static void a_cursor_reads_each_message_once(void)
 		snprintf(text, sizeof(text), "message %d", i);
 		ok &= publish(t, ch, text) == (uint64_t)i;
 	}
-	while (channel_after(t, ch, after, &m) == CHANNEL_OK) {
+	while (channel_after(t, ch, after, &m, &resume) == CHANNEL_OK) {
 		snprintf(text, sizeof(text), "message %llu", (unsigned long long)(after + 1));
 		ok &= m->id == after + 1 && m->len == strlen(text) &&
 		      memcmp(m->data, text, m->len) == 0;
 		after = m->id;
 		seen++;
 	}
-	ok &= seen == 50 && channel_after(t, ch, after, &m) == CHANNEL_WAIT;
+	ok &= seen == 50 && channel_after(t, ch, after, &m, &resume) == CHANNEL_WAIT;
 	report(ok, "a cursor reads ids 1..50 once each, in order, with their bytes, then waits",
 	       "a message was skipped, repeated or wrong");
 	free(t);
@@ -89,19 +89,22 @@ static void the_cache_drops_the_oldest(void)
 	struct channel_table *t = new_table(1);
 	unsigned ch = find(t, "c");
 	const struct channel_message *m = NULL;
-	uint64_t last = CHANNEL_CACHE + 37, oldest = last - CHANNEL_CACHE + 1;
+	uint64_t last = CHANNEL_CACHE + 37, oldest = last - CHANNEL_CACHE + 1, resume = 0;
 	bool ok = true;
 
 	for (uint64_t i = 1; i <= last; i++)
 		ok &= publish(t, ch, "x") == i;
-	ok &= channel_after(t, ch, 0, &m) == CHANNEL_GONE;
-	ok &= channel_after(t, ch, oldest - 2, &m) == CHANNEL_GONE;
-	ok &= channel_after(t, ch, oldest - 1, &m) == CHANNEL_OK && m->id == oldest;
-	ok &= channel_after(t, ch, last - 1, &m) == CHANNEL_OK && m->id == last;
-	ok &= channel_after(t, ch, last, &m) == CHANNEL_WAIT;
-	/* a cursor from a history this channel does not have */
-	ok &= channel_after(t, ch, last + 1, &m) == CHANNEL_GONE;
-	report(ok, "the cache keeps the last 200: older is 410 Gone, the oldest kept is served",
+	ok &= channel_after(t, ch, 0, &m, &resume) == CHANNEL_GONE && resume == oldest - 1;
+	resume = 0;
+	ok &= channel_after(t, ch, oldest - 2, &m, &resume) == CHANNEL_GONE && resume == oldest - 1;
+	ok &= channel_after(t, ch, oldest - 1, &m, &resume) == CHANNEL_OK && m->id == oldest;
+	ok &= channel_after(t, ch, last - 1, &m, &resume) == CHANNEL_OK && m->id == last;
+	ok &= channel_after(t, ch, last, &m, &resume) == CHANNEL_WAIT;
+	/* a cursor from a history this channel does not have: go on from its end */
+	ok &= channel_after(t, ch, last + 1, &m, &resume) == CHANNEL_GONE && resume == last;
+	report(ok,
+	       "the cache keeps the last 200: older is 410 Gone (go on from before the oldest), "
+	       "the oldest kept is served",
 	       "the cache's edge is off by one");
 	free(t);
 }
