@@ -79,7 +79,7 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 	comet_room_enter(l->room);
 	if (watch(poller, l->listen_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
 	    watch(poller, l->wake_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
-	    watch(poller, l->comet_pipe[0], 0, READY_READ | WATCH_LEVEL) < 0)
+	    watch(poller, l->comet_pipe[0], 0, READY_READ) < 0)
 		err(1, "cannot watch the listening socket");
 	return l;
 }
@@ -288,9 +288,16 @@ bool loop_ready(struct loop *l, int fd, unsigned events)
 	if (fd == l->wake_fd)
 		return drain_wake_pipe(l);
 	if (fd == l->comet_pipe[0]) {
+		/* Registered like a connection (edge-triggered where the loop
+		 * is): emptied until EAGAIN, or the next byte makes no edge.
+		 * (09_sigio keeps level registration for two descriptors: the
+		 * listener and the stop pipe.) */
 		char bytes[64];
+		ssize_t n;
 
-		moved = read(fd, bytes, sizeof(bytes)) > 0;
+		moved = false;
+		while ((n = read(fd, bytes, sizeof(bytes))) > 0 || (n < 0 && errno == EINTR))
+			moved |= n > 0;
 		deliver_published(l);
 		return moved;
 	}
