@@ -35,7 +35,7 @@
 
 #define H "Host: grade\r\n"
 
-static void describe_answer(const struct answer *a, char *actual, size_t len)
+void grade_describe_answer(const struct answer *a, char *actual, size_t len)
 {
 	char status[32] = "no status line";
 
@@ -52,7 +52,7 @@ static void describe_answer(const struct answer *a, char *actual, size_t len)
 		 a->timed_out ? ", then silence" : "", a->head);
 }
 
-static enum verdict by_level(const struct grade_case *gc, bool ok)
+enum verdict grade_by_level(const struct grade_case *gc, bool ok)
 {
 	if (ok)
 		return PASS;
@@ -105,7 +105,7 @@ static enum verdict raw_case(const struct grade_case *gc, int port, char *sent, 
 	describe_expected(gc, expected, expected_len);
 	grade_exchange(port, gc->request, len, gc->feed, 1, gc->waits ? FRAGMENT_MS : ANSWER_MS,
 		       &a);
-	describe_answer(&a, actual, actual_len);
+	grade_describe_answer(&a, actual, actual_len);
 	if (a.connect_failed)
 		return FAIL;
 	if (gc->waits)
@@ -123,7 +123,7 @@ static enum verdict raw_case(const struct grade_case *gc, int port, char *sent, 
 		grade_escape(a.body, a.body_len, body, sizeof(body));
 		snprintf(actual + used, actual_len - used, "; its body \"%s\"", body);
 	}
-	return by_level(gc, ok);
+	return grade_by_level(gc, ok);
 }
 
 /* Several requests on one connection, one after another, each answered
@@ -162,7 +162,7 @@ static enum verdict on_one_connection(const struct grade_case *gc, int port, int
 		 a.closed  ? "closed"
 		 : a.reset ? "reset"
 			   : "open");
-	return by_level(gc, answered == count);
+	return grade_by_level(gc, answered == count);
 }
 
 static enum verdict keep_alive(const struct grade_case *gc, int port, char *sent, size_t sent_len,
@@ -204,8 +204,8 @@ static enum verdict answered_then_closed(const struct grade_case *gc, int port, 
 	/* Read past the answer: only the close ends the wait. */
 	grade_read(fd, 0, ANSWER_MS, grade_now_ms(), &a);
 	close(fd);
-	describe_answer(&a, actual, actual_len);
-	return by_level(gc, a.status / 100 == 2 && a.answers == 1 && (a.closed || a.reset));
+	grade_describe_answer(&a, actual, actual_len);
+	return grade_by_level(gc, a.status / 100 == 2 && a.answers == 1 && (a.closed || a.reset));
 }
 
 /* The ladder's first lesson: one client idling on keep-alive must not stop
@@ -242,11 +242,12 @@ static enum verdict second_client(const struct grade_case *gc, int port, char *s
 	 * timeout) is not answered while client 1 idles. */
 	grade_read(idle, 1, 1, grade_now_ms(), &first);
 	close(idle);
-	describe_answer(&second, actual, actual_len);
+	grade_describe_answer(&second, actual, actual_len);
 	if (first.closed || first.reset)
 		snprintf(actual + strlen(actual), actual_len - strlen(actual),
 			 "; but client 1 had been closed by then");
-	return by_level(gc, second.status / 100 == 2 && second.answers == 1 && first.timed_out);
+	return grade_by_level(gc,
+			      second.status / 100 == 2 && second.answers == 1 && first.timed_out);
 }
 
 /* Article 001's C10K in small: 1,000 connections that say nothing, and ten
@@ -293,7 +294,7 @@ static enum verdict idle_thousand(const struct grade_case *gc, int port, char *s
 	snprintf(actual, actual_len,
 		 "%d idle connections opened; %d of %d clients answered in %ld ms", opened, served,
 		 ACTIVE, grade_now_ms() - started);
-	return by_level(gc, opened == IDLE && served == ACTIVE);
+	return grade_by_level(gc, opened == IDLE && served == ACTIVE);
 }
 
 /* Article 003: a handler that waits must not make the others wait. 100
@@ -327,7 +328,7 @@ static enum verdict delay_hundred(const struct grade_case *gc, int port, char *s
 	}
 	took = grade_now_ms() - started;
 	snprintf(actual, actual_len, "%d of %d answered in %ld ms", answered, CLIENTS, took);
-	return by_level(gc, answered == CLIENTS);
+	return grade_by_level(gc, answered == CLIENTS);
 }
 
 /* Bad input ends that client, never the server: after it, a well-behaved
@@ -357,12 +358,12 @@ static enum verdict garbage(const struct grade_case *gc, int port, char *sent, s
 		 "4,096 pseudo-random bytes (a fixed seed), then a new client: GET /");
 	snprintf(expected, expected_len, "a 4xx or a close for the junk; the next client answered");
 	grade_exchange(port, junk, sizeof(junk), FEED_WHOLE, 1, ANSWER_MS, &a);
-	describe_answer(&a, actual, actual_len);
+	grade_describe_answer(&a, actual, actual_len);
 	if (!((a.status >= 400 && a.status < 500) || (a.status == 0 && (a.closed || a.reset))))
-		return by_level(gc, false);
+		return grade_by_level(gc, false);
 	if (still_serving(port) != PASS) {
 		snprintf(actual, actual_len, "the next well-behaved client was not answered");
-		return by_level(gc, false);
+		return grade_by_level(gc, false);
 	}
 	return PASS;
 }
@@ -449,7 +450,7 @@ static enum verdict head_method(const struct grade_case *gc, int port, char *sen
 		 end == READ_CLOSED  ? ", then a close"
 		 : end == READ_RESET ? ", then a reset"
 				     : "");
-	return by_level(gc, ok);
+	return grade_by_level(gc, ok);
 }
 
 /* Read an answer on fd to its end, rcvbuf bytes at a time with pause_ms
@@ -512,7 +513,7 @@ static enum verdict slow_reader(const struct grade_case *gc, int port, char *sen
 	close(fd);
 	snprintf(actual, actual_len, "%lld body bytes of the %lld declared in %ld ms%s", body,
 		 declared, grade_now_ms() - started, whole ? "" : ", then a reset");
-	return by_level(gc, whole && declared == 4000000 && body == declared);
+	return grade_by_level(gc, whole && declared == 4000000 && body == declared);
 }
 
 /* RFC 9112 9.6: "Connection: close" and a client that keeps sending (a
@@ -558,7 +559,7 @@ static enum verdict close_while_sending(const struct grade_case *gc, int port, c
 	close(fd);
 	snprintf(actual, actual_len, "%lld body bytes of the %lld declared (%zu junk bytes sent)%s",
 		 body, declared, pushed, whole ? ", then a close" : ", then a reset");
-	return by_level(gc, whole && declared == 1000000 && body == declared);
+	return grade_by_level(gc, whole && declared == 1000000 && body == declared);
 }
 
 /* RFC 9110 10.1.1: a client that sends "Expect: 100-continue" holds its
@@ -588,20 +589,20 @@ static enum verdict expect_continue(const struct grade_case *gc, int port, char 
 	grade_read(fd, -1, ANSWER_MS / 3, grade_now_ms(), &first);
 	if (first.bytes == 0) {
 		close(fd);
-		describe_answer(&first, actual, actual_len);
-		return by_level(gc, false);
+		grade_describe_answer(&first, actual, actual_len);
+		return grade_by_level(gc, false);
 	}
 	if (first.status != 100) {
 		close(fd);
-		describe_answer(&first, actual, actual_len);
-		return by_level(gc, first.status >= 200);
+		grade_describe_answer(&first, actual, actual_len);
+		return grade_by_level(gc, first.status >= 200);
 	}
 	(void)!send(fd, "hello", 5, MSG_NOSIGNAL);
 	grade_read(fd, 1, ANSWER_MS, grade_now_ms(), &final);
 	close(fd);
-	describe_answer(&final, actual, actual_len);
-	return by_level(gc, final.status == 200 && final.body_len == 5 &&
-				memcmp(final.body, "hello", 5) == 0);
+	grade_describe_answer(&final, actual, actual_len);
+	return grade_by_level(gc, final.status == 200 && final.body_len == 5 &&
+				      memcmp(final.body, "hello", 5) == 0);
 }
 
 /* A request with a body, and one behind it in the same write: the body
@@ -616,9 +617,9 @@ static enum verdict body_pipelined(const struct grade_case *gc, int port, char *
 	snprintf(expected, expected_len,
 		 "two answers, in order: a 200 whose body is \"hello\", then the GET's 200");
 	grade_exchange(port, gc->request, strlen(gc->request), FEED_WHOLE, 2, ANSWER_MS, &a);
-	describe_answer(&a, actual, actual_len);
-	return by_level(gc, a.answers == 2 && a.status == 200 && a.body_len == 5 &&
-				memcmp(a.body, "hello", 5) == 0);
+	grade_describe_answer(&a, actual, actual_len);
+	return grade_by_level(gc, a.answers == 2 && a.status == 200 && a.body_len == 5 &&
+				      memcmp(a.body, "hello", 5) == 0);
 }
 
 /* The slowloris: a head that never ends, a byte every 500 ms. A deadline
@@ -662,9 +663,9 @@ static enum verdict slowloris(const struct grade_case *gc, int port, char *sent,
 	if (cut && still_serving(port) != PASS) {
 		snprintf(actual + strlen(actual), actual_len - strlen(actual),
 			 "; the next client was not answered");
-		return by_level(gc, false);
+		return grade_by_level(gc, false);
 	}
-	return by_level(gc, cut);
+	return grade_by_level(gc, cut);
 }
 
 /* A client that resets its connection while the answer is being written:
@@ -702,7 +703,7 @@ static enum verdict reset_mid_answer(const struct grade_case *gc, int port, char
 	if (still_serving(port) != PASS) {
 		snprintf(actual, actual_len,
 			 "%zu bytes before the reset; the next client was not answered", got);
-		return by_level(gc, false);
+		return grade_by_level(gc, false);
 	}
 	snprintf(actual, actual_len, "%zu bytes before the reset; the next client answered", got);
 	return PASS;
@@ -746,7 +747,7 @@ static enum verdict flood(const struct grade_case *gc, int port, char *sent, siz
 	}
 	snprintf(actual, actual_len, "%d connections opened; the next client %s", opened,
 		 served ? "answered" : "not answered");
-	return by_level(gc, served);
+	return grade_by_level(gc, served);
 }
 
 #define RAW(id_, level_, requirement_, request_, lo_, hi_, or_close_)                              \
@@ -1131,6 +1132,37 @@ const struct grade_case grade_cases[] = {
 	  .route = "/delay/200",
 	  .requirement = "article 003: a handler that waits 1 s, 100 clients at once: about 1 s, "
 			 "not 100" },
+/* Article 003's long poll (comet.c; the routes: docs/grading.md). A server
+ * without POST /pub gets "not implemented" for each. */
+#define COMET(name, lvl, fn, what)                                                                 \
+	{                                                                                          \
+		.id = "comet/" name, .level = lvl, .run = fn, .route = "POST /pub/grade-probe",    \
+		.requirement = what                                                                \
+	}
+	COMET("publish", LEVEL_MUST, grade_comet_publish,
+	      "the Comet contract: POST /pub/CHANNEL is answered 200 with the message's id, "
+	      "one more than the last"),
+	COMET("cached", LEVEL_MUST, grade_comet_cached,
+	      "the Comet contract: GET /sub/CHANNEL?after=ID answers at once with a message the "
+	      "channel has"),
+	COMET("in-order", LEVEL_MUST, grade_comet_in_order,
+	      "the Comet contract: a cursor (after= the last id) reads every message once, in "
+	      "order, on one keep-alive connection"),
+	COMET("empty-wait", LEVEL_MUST, grade_comet_empty_wait,
+	      "the Comet contract: ?wait=MS ends an empty wait with 204; RFC 9110 8.6: a 204 has "
+	      "no Content-Length"),
+	COMET("gone", LEVEL_SHOULD, grade_comet_gone,
+	      "the Comet contract (Tornado's cache_size): a cursor older than the channel's last "
+	      "200 messages is answered 410"),
+	COMET("parked", LEVEL_LESSON, grade_comet_parked,
+	      "article 003: a subscriber with nothing to read waits, and the next publish answers "
+	      "it (01_blocking cannot publish while one waits: by design)"),
+	COMET("fan-out-100", LEVEL_LESSON, grade_comet_fan_out,
+	      "article 003's goal: one publish reaches 100 waiting subscribers at once"),
+	COMET("left", LEVEL_LESSON, grade_comet_left,
+	      "article 003 (Tornado's 2011 fix): subscribers that close or reset leave the "
+	      "waiter set, and the next one is served"),
+#undef COMET
 /* Asked only by name (--case cost): 2 s of load each, and the same
  * again on the reference server. */
 #define COST(name, what)                                                                           \

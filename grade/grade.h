@@ -108,6 +108,35 @@ void grade_section(const struct grade_case *gc, char *out, size_t len);
 
 /* Print the bytes of s as a C string would show them ("\r\n"). */
 void grade_escape(const char *s, size_t len, char *out, size_t out_len);
+/* What came back, in words: status, after how long, bytes, how it ended,
+ * its first bytes. */
+void grade_describe_answer(const struct answer *a, char *actual, size_t len);
+/* A case's verdict from whether it held, by its level. */
+enum verdict grade_by_level(const struct grade_case *gc, bool ok);
+
+/* The Comet section (comet.c): article 003's long poll. */
+enum verdict grade_comet_publish(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+				 char *expected, size_t expected_len, char *actual,
+				 size_t actual_len);
+enum verdict grade_comet_cached(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+				char *expected, size_t expected_len, char *actual,
+				size_t actual_len);
+enum verdict grade_comet_parked(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+				char *expected, size_t expected_len, char *actual,
+				size_t actual_len);
+enum verdict grade_comet_in_order(const struct grade_case *gc, int port, char *sent,
+				  size_t sent_len, char *expected, size_t expected_len,
+				  char *actual, size_t actual_len);
+enum verdict grade_comet_empty_wait(const struct grade_case *gc, int port, char *sent,
+				    size_t sent_len, char *expected, size_t expected_len,
+				    char *actual, size_t actual_len);
+enum verdict grade_comet_gone(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+			      char *expected, size_t expected_len, char *actual, size_t actual_len);
+enum verdict grade_comet_fan_out(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+				 char *expected, size_t expected_len, char *actual,
+				 size_t actual_len);
+enum verdict grade_comet_left(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+			      char *expected, size_t expected_len, char *actual, size_t actual_len);
 
 /* The cost section (cost.c): the graded server's process group (0: not
  * started by the grader) and the reference server it is compared with. */

@@ -25,7 +25,7 @@ verdicts() {
 	[ "${#lines[@]}" -ge 40 ]
 	# ids are SECTION/NAME and unique
 	[ "$(awk '{ print $1 }' <<<"$output" | sort | uniq -d)" = "" ]
-	[ -z "$(awk '$1 !~ /^(request|connection|robustness|h1spec|concurrency)\/[a-z0-9-]+$/' <<<"$output")" ]
+	[ -z "$(awk '$1 !~ /^(request|connection|robustness|h1spec|concurrency|comet)\/[a-z0-9-]+$/' <<<"$output")" ]
 	# every case says MUST, SHOULD or lesson, and a requirement
 	[ -z "$(awk '$2 !~ /^(MUST|SHOULD|lesson)$/ || NF < 4' <<<"$output")" ]
 	run "$GRADE" --list --case robustness/fragment
@@ -42,7 +42,7 @@ verdicts() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -z "$(verdicts "$output" | grep -v '^pass ')" ]
-	[[ "$output" == *"-- score: request 37/37 connection 10/10 robustness 9/9 h1spec 33/33 concurrency 3/3"* ]]
+	[[ "$output" == *"-- score: request 37/37 connection 10/10 robustness 9/9 h1spec 33/33 concurrency 3/3 comet 8/8"* ]]
 	[[ "$output" =~ --\ points:\ ([0-9]+)/([0-9]+)\ by ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
 	local points=${BASH_REMATCH[1]}
 	# Gradescope's results.json: the same points, one test per case
@@ -125,6 +125,27 @@ verdicts() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(verdicts "$output")" = $'informational concurrency/second-client\ninformational concurrency/idle-1000\nnot-implemented concurrency/delay-100' ]
+}
+
+# Each rung waits for a publish its own way (README.md, "Comet"): one of
+# each kind graded side by side. 01_blocking cannot publish while its one
+# subscriber waits, so it fails the two lessons that need that, and only
+# them; a server without the routes gets "not implemented", which costs it
+# nothing.
+@test "grade --case comet: the waiting strategies pass; 01_blocking fails parked and fan-out by design; no /pub is not implemented" {
+	local m targets=()
+	for m in 01_blocking 02_fork 03_thread 06_epoll 10_io_uring 12_reuseport; do
+		[ -x "$BUILD/bin/$m" ] && targets+=("$BUILD/bin/$m -q -t 5 -p {port}")
+	done
+	[ -x "$NAIVE" ] && targets+=("$NAIVE {port} no-timeout")
+	run "$GRADE" --case comet "${targets[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c -- '-- score: comet 8/8' <<<"$output")" -eq $((${#targets[@]} - 2)) ]
+	[ "$(awk '/^== .*01_blocking/ { on = 1; next } /^== / { on = 0 } on && /^informational/ { print $2 }' <<<"$output" | tr '\n' ' ')" = "comet/parked comet/fan-out-100 " ]
+	if [ -x "$NAIVE" ]; then
+		[ "$(awk '/^== .*naive_server/ { on = 1; next } /^== / { on = 0 } on && /^not implemented/' <<<"$output" | wc -l)" -eq 8 ]
+	fi
 }
 
 @test "grade: 01_blocking fails the second-client lesson by design, even with a short -t (answered only once it gave up on the first)" {
