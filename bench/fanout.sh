@@ -55,12 +55,15 @@ for n in $COUNTS; do
 		fi
 		json=$(run_one "$model" "$n" "$MESSAGES") || { echo "$model $n - - - - - - - no-start" >>"$WORK/rows"; continue; }
 		parked=$(field "$json" parked)
+		knows=$(field "$json" last_median_ms)
+		[ "$knows" = -1.000 ] && knows=-
 		note=ok
 		[ "$(field "$json" delivered)" = "$(field "$json" expected)" ] || note="delivered=$(field "$json" delivered)/$(field "$json" expected)"
+		# -1: /stats did not answer (the server could not take the connection)
 		[ -n "$parked" ] && [ "$parked" -lt "$n" ] && note="$note,parked=$parked"
 		printf '%s %s %s %s %s %s %s %s %s %s\n' "$model" "$n" \
 			"$(field "$json" first_ms)" "$(field "$json" median_ms)" "$(field "$json" p99_ms)" \
-			"$(field "$json" last_ms)" "$(field "$json" last_median_ms)" \
+			"$(field "$json" last_ms)" "$knows" \
 			"$(field "$json" missed)/$(field "$json" duplicated)" \
 			"$(field "$json" memory_per_waiter_bytes)" "$note" >>"$WORK/rows"
 		printf '%-14s n=%-6s %s\n' "$model" "$n" "$json" >&2
@@ -71,8 +74,10 @@ done
 	echo "# bench/fanout.sh $(date -u +%Y-%m-%d) on $(uname -sr), $(nproc) CPUs ($PINNING)"
 	echo "# $MESSAGES messages at $RATE/s to N parked subscribers; ms from publish to delivery"
 	echo "# (all deliveries: first, median, p99, last; 'last knows': the median message's"
-	echo "# last delivery); missed/dup; server PSS per parked subscriber; x: relative to"
-	echo "# 06_epoll's at the same N"
+	echo "# last delivery, of the messages that reached every subscriber); missed (gaps)/dup;"
+	echo "# server PSS per parked subscriber; x: relative to 06_epoll's at the same N;"
+	echo "# note: what was not delivered when the run's 60 s ended, and how many the"
+	echo "# server counted parked before the first publish (-1: /stats did not answer)"
 	printf '%-14s %6s %9s %9s %9s %9s %10s %8s %9s %8s %8s  %s\n' model N first median p99 last "last knows" miss/dup "B/waiter" "last x" "mem x" note
 	awk '
 		{ row[NR] = $0; if ($1 == "06_epoll") { ref_last[$2] = $7; ref_mem[$2] = $9 } }

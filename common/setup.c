@@ -22,10 +22,10 @@
 
 static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 {
+	/* One line, as the docs quote it (tests/docs.bats reads it from here). */
+	// clang-format off
 	fprintf(to,
-		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS] [-W "
-		"WAITERS]\n"
-		"          [-q] [-E] [-h]%s%s\n"
+		"usage: %s [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS] [-W WAITERS] [-q] [-E] [-h]%s%s\n"
 		"  -a ADDR     address to listen on (default 127.0.0.1; :: for IPv6)\n"
 		"  -p PORT     port (default 8080; 0 picks a free one)\n"
 		"  -b BACKLOG  listen backlog (default SOMAXCONN)\n"
@@ -39,6 +39,7 @@ static void usage(FILE *to, const char *prog, const struct model_flags *flags)
 		"  -h          this help\n%s",
 		prog, flags && flags->letters[0] ? " " : "", flags ? flags->letters : "",
 		flags && flags->usage ? flags->usage : "");
+	// clang-format on
 }
 
 bool setup_number(const char *arg, long min, long max, long *out)

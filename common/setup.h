@@ -3,8 +3,8 @@
  * command line, the listening socket, signals, counters, the start-up line
  * and the summary.
  *
- *   server [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS] [-W WAITERS]
- *          [-q] [-E] [-h] [model flags]
+ *   server [-a ADDR] [-p PORT] [-b BACKLOG] [-t IDLE_SECONDS] [-C CHANNELS]
+ *          [-W WAITERS] [-q] [-E] [-h] [model flags]
  */
 #ifndef C10K_SETUP_H
 #define C10K_SETUP_H
