@@ -63,6 +63,23 @@ static bool body_is(const struct answer *a, const char *text)
 	       memcmp(a->body, text, a->body_len) == 0;
 }
 
+/* One subscriber's whole poll: connect, ask, read one answer (or wait_ms
+ * of nothing), close; the answer in words in actual. False: no connection. */
+static bool poll_once(int port, const char *channel, long long after, const char *extra,
+		      long wait_ms, struct answer *a, char *actual, size_t actual_len)
+{
+	int fd = subscribe(port, channel, after, extra);
+
+	if (fd < 0) {
+		snprintf(actual, actual_len, "could not connect");
+		return false;
+	}
+	grade_read(fd, 1, wait_ms, grade_now_ms(), a);
+	close(fd);
+	grade_describe_answer(a, actual, actual_len);
+	return true;
+}
+
 enum verdict grade_comet_publish(const struct grade_case *gc, int port, char *sent, size_t sent_len,
 				 char *expected, size_t expected_len, char *actual,
 				 size_t actual_len)
@@ -88,7 +105,6 @@ enum verdict grade_comet_cached(const struct grade_case *gc, int port, char *sen
 	char text[32];
 	struct answer a;
 	long long id;
-	int fd;
 
 	snprintf(text, sizeof(text), "cached-%ld", grade_now_ms() % 100000);
 	snprintf(sent, sent_len,
@@ -101,14 +117,8 @@ enum verdict grade_comet_cached(const struct grade_case *gc, int port, char *sen
 		grade_describe_answer(&a, actual, actual_len);
 		return grade_by_level(gc, false);
 	}
-	fd = subscribe(port, "grade-cache", id - 1, "");
-	if (fd < 0) {
-		snprintf(actual, actual_len, "could not connect");
+	if (!poll_once(port, "grade-cache", id - 1, "", ANSWER_MS, &a, actual, actual_len))
 		return FAIL;
-	}
-	grade_read(fd, 1, ANSWER_MS, grade_now_ms(), &a);
-	close(fd);
-	grade_describe_answer(&a, actual, actual_len);
 	return grade_by_level(gc, body_is(&a, text));
 }
 
@@ -218,19 +228,13 @@ enum verdict grade_comet_empty_wait(const struct grade_case *gc, int port, char 
 				    char *actual, size_t actual_len)
 {
 	struct answer a;
-	/* Nothing is ever published to this channel: after=0 always waits. */
-	int fd = subscribe(port, "grade-quiet", 0, "&wait=300");
 
 	snprintf(sent, sent_len, "GET /sub/grade-quiet?after=0&wait=300 (nothing published)");
 	snprintf(expected, expected_len,
 		 "204 after about 300 ms, with no Content-Length (RFC 9110 8.6)");
-	if (fd < 0) {
-		snprintf(actual, actual_len, "could not connect");
+	/* Nothing is ever published to this channel: after=0 always waits. */
+	if (!poll_once(port, "grade-quiet", 0, "&wait=300", ANSWER_MS, &a, actual, actual_len))
 		return FAIL;
-	}
-	grade_read(fd, 1, ANSWER_MS, grade_now_ms(), &a);
-	close(fd);
-	grade_describe_answer(&a, actual, actual_len);
 	return grade_by_level(gc, a.status == 204 && a.ms >= 250 &&
 				      strcasestr(a.head, "\ncontent-length:") == NULL);
 }
@@ -246,7 +250,6 @@ enum verdict grade_comet_gone(const struct grade_case *gc, int port, char *sent,
 	long long first;
 	size_t len = 0;
 	char id[sizeof(a.body)];
-	int fd;
 
 	snprintf(sent, sent_len,
 		 "POST /pub/grade-gone %d times in one write (the first answered id N); then GET "
@@ -268,14 +271,9 @@ enum verdict grade_comet_gone(const struct grade_case *gc, int port, char *sent,
 	memcpy(id, a.body, a.body_len);
 	id[a.body_len] = '\0';
 	first = strtoll(id, NULL, 10);
-	fd = subscribe(port, "grade-gone", first - 1, "&wait=300");
-	if (fd < 0) {
-		snprintf(actual, actual_len, "could not connect");
+	if (!poll_once(port, "grade-gone", first - 1, "&wait=300", ANSWER_MS, &a, actual,
+		       actual_len))
 		return FAIL;
-	}
-	grade_read(fd, 1, ANSWER_MS, grade_now_ms(), &a);
-	close(fd);
-	grade_describe_answer(&a, actual, actual_len);
 	return grade_by_level(gc, a.status == 410);
 }
 
@@ -355,7 +353,7 @@ enum verdict grade_comet_left(const struct grade_case *gc, int port, char *sent,
 			      char *expected, size_t expected_len, char *actual, size_t actual_len)
 {
 	enum { SUBSCRIBERS = 20 };
-	int fds[SUBSCRIBERS], i, fd;
+	int fds[SUBSCRIBERS], i;
 	long count = -1, base;
 	struct answer a;
 	long long id;
@@ -396,14 +394,8 @@ enum verdict grade_comet_left(const struct grade_case *gc, int port, char *sent,
 		grade_describe_answer(&a, actual, actual_len);
 		return grade_by_level(gc, false);
 	}
-	fd = subscribe(port, "grade-left", id, "");
-	if (fd < 0) {
-		snprintf(actual, actual_len, "could not connect");
+	if (!poll_once(port, "grade-left", id, "", ANSWER_MS, &a, actual, actual_len))
 		return FAIL;
-	}
-	grade_read(fd, 1, ANSWER_MS, grade_now_ms(), &a);
-	close(fd);
-	grade_describe_answer(&a, actual, actual_len);
 	if (base >= 0)
 		snprintf(actual + strlen(actual), actual_len - strlen(actual),
 			 "; waiters %ld before, %ld after they left", base, count);
