@@ -183,7 +183,7 @@ enum verdict grade_comet_in_order(const struct grade_case *gc, int port, char *s
 		 COUNT, COUNT - 1);
 	snprintf(expected, expected_len, "m1 .. m%d, in order, one per answer", COUNT);
 	for (i = 1; i <= COUNT; i++) {
-		char text[8];
+		char text[16];
 
 		snprintf(text, sizeof(text), "m%d", i);
 		id = publish(port, "grade-order", text, &a);
@@ -196,7 +196,7 @@ enum verdict grade_comet_in_order(const struct grade_case *gc, int port, char *s
 	}
 	fd = grade_connect(port);
 	for (i = 1; fd >= 0 && i <= COUNT; i++) {
-		char request[160], text[8];
+		char request[160], text[16];
 		int n = snprintf(request, sizeof(request),
 				 "GET /sub/grade-order?after=%lld HTTP/1.1\r\n" H "\r\n",
 				 first + i - 2);
