@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "loop_waiter.h"
 #include "net.h"
 #include "signals.h"
@@ -49,6 +50,7 @@ struct loop_thread {
 	int index;
 	struct server server; /* listen_fd: its own (reuseport) or the shared one */
 	struct waiter *waiter;
+	int comet_pipe[2]; /* a publish on another loop wakes this one */
 	pthread_t thread;
 };
 
@@ -96,6 +98,7 @@ static void *run_loop(void *arg)
 
 	stats_enter_loop(t->index);
 	loop = loop_create(&t->server, CONN_EDGE, watch, t);
+	loop_wake_on_publish(loop, t->comet_pipe);
 	while (loop_running(loop)) {
 		int i, n = waiter_wait(t->waiter, events, MAX_EVENTS, loop_timeout_ms(loop));
 
@@ -156,6 +159,8 @@ int main(int argc, char **argv)
 				err(1, "a listening socket for loop %d (SO_REUSEPORT)", i);
 		}
 		t->waiter = loop_waiter_create();
+		if (fd_pipe(t->comet_pipe) < 0)
+			err(1, "a pipe for loop %d's Comet wake-ups", i);
 	}
 	/* The loops never take SIGTERM/SIGINT (they inherit this mask): the
 	 * main thread, waiting in pthread_join, runs the handler, whose byte

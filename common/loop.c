@@ -6,13 +6,13 @@
 
 #include <err.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "comet.h"
 #include "conn_set.h"
-#include "fd.h"
 #include "log.h"
 #include "net.h"
 #include "signals.h"
@@ -37,7 +37,10 @@ struct loop {
 	enum conn_mode mode;
 	unsigned idle_ms;
 	int listen_fd, wake_fd;
-	int comet_pipe[2]; /* another thread's publish wakes this loop (comet.h) */
+	/* Another thread's publish wakes this loop through it (12_reuseport's
+	 * loops; loop_wake_on_publish); -1 while a loop is alone. */
+	int comet_pipe[2];
+	_Atomic int comet_wake_fd;
 	struct comet_room *room;
 	bool running;
 	struct conn_set conns;
@@ -52,9 +55,10 @@ static struct log_limit watch_failures;
 static void wake_for_publish(void *loop)
 {
 	struct loop *l = loop;
+	int fd = atomic_load(&l->comet_wake_fd);
 	char byte = 1;
 
-	if (write(l->comet_pipe[1], &byte, 1) < 0) {
+	if (fd >= 0 && write(fd, &byte, 1) < 0) {
 		/* EAGAIN: full, so the loop will wake anyway. */
 	}
 }
@@ -73,15 +77,26 @@ struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch
 	l->listen_fd = s->listen_fd;
 	l->wake_fd = signals_wake_fd();
 	l->running = true;
-	if (fd_pipe(l->comet_pipe) < 0)
-		err(1, "a pipe for Comet wake-ups");
+	l->comet_pipe[0] = l->comet_pipe[1] = -1;
+	atomic_init(&l->comet_wake_fd, -1);
 	l->room = comet_room_create(wake_for_publish, l);
 	comet_room_enter(l->room);
 	if (watch(poller, l->listen_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
-	    watch(poller, l->wake_fd, 0, READY_READ | WATCH_LEVEL) < 0 ||
-	    watch(poller, l->comet_pipe[0], 0, READY_READ) < 0)
+	    watch(poller, l->wake_fd, 0, READY_READ | WATCH_LEVEL) < 0)
 		err(1, "cannot watch the listening socket");
 	return l;
+}
+
+void loop_wake_on_publish(struct loop *l, const int pipe_fds[2])
+{
+	l->comet_pipe[0] = pipe_fds[0];
+	l->comet_pipe[1] = pipe_fds[1];
+	/* Registered like a connection (edge-triggered where the loop is), and
+	 * emptied until EAGAIN when it is ready. (09_sigio keeps level
+	 * registration for two descriptors: the listener and the stop pipe.) */
+	if (l->watch(l->poller, pipe_fds[0], 0, READY_READ) < 0)
+		err(1, "cannot watch the pipe for Comet wake-ups");
+	atomic_store(&l->comet_wake_fd, pipe_fds[1]);
 }
 
 /* Set while the command line is read, before any loop exists. The bug of
@@ -287,11 +302,9 @@ bool loop_ready(struct loop *l, int fd, unsigned events)
 		return accept_burst(l) > 0;
 	if (fd == l->wake_fd)
 		return drain_wake_pipe(l);
-	if (fd == l->comet_pipe[0]) {
-		/* Registered like a connection (edge-triggered where the loop
-		 * is): emptied until EAGAIN, or the next byte makes no edge.
-		 * (09_sigio keeps level registration for two descriptors: the
-		 * listener and the stop pipe.) */
+	if (fd >= 0 && fd == l->comet_pipe[0]) {
+		/* Until EAGAIN: where the loop is edge-triggered, the next
+		 * byte would make no edge. */
 		char bytes[64];
 		ssize_t n;
 
@@ -333,7 +346,9 @@ void loop_destroy(struct loop *l)
 	conn_set_destroy(&l->conns, drop_at_exit, l);
 	conn_free_spare_buffers();
 	comet_room_destroy(l->room);
-	close(l->comet_pipe[0]);
-	close(l->comet_pipe[1]);
+	if (l->comet_pipe[0] >= 0) {
+		close(l->comet_pipe[0]);
+		close(l->comet_pipe[1]);
+	}
 	free(l);
 }

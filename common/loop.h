@@ -58,6 +58,13 @@ bool loop_edge_chosen(enum conn_mode *mode);
 
 struct loop *loop_create(const struct server *s, enum conn_mode mode, loop_watch_fn watch,
 			 void *poller);
+/* Comet (comet.h): a loop answers the subscribers parked in it when a
+ * publish happens on its own thread. Where other threads publish too
+ * (12_reuseport's other loops), they wake it by a byte on this pipe
+ * (fd_pipe(), made before the threads start, so that the descriptors a
+ * server holds are there when it says it listens); the loop owns it from
+ * now on. */
+void loop_wake_on_publish(struct loop *l, const int pipe_fds[2]);
 /* False once SIGTERM/SIGINT has been seen on the wake-up pipe. */
 bool loop_running(const struct loop *l);
 /* How long the wait may last: until the earliest deadline, -1 for ever. */

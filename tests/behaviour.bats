@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # behaviour.bats - the contract every model shares (README.md, "Poke one
 # server"). tests/run runs this file once per model, with MODEL set.
+# A test that measures time (not_under_asan) ends its name with [timed]:
+# make test's plain pass runs only those (BEHAVIOUR=timed), its sanitizer
+# pass all the others.
 
 load helpers
 
@@ -92,7 +95,7 @@ teardown() {
 # loops compared the clock with the deadline first and reset the client,
 # its request unread. -t 1; the client connects, sends its request 0.3 s
 # later while the server is stopped, and the server wakes at 2 s.
-@test "a request that came in time is answered after the server was held past its deadline, not cut" {
+@test "a request that came in time is answered after the server was held past its deadline, not cut [timed]" {
 	local out="$BATS_TEST_TMPDIR/late"
 	not_under_asan # 3 s of stopped server per model: the plain build and TSan run it
 	own_server -t 1
@@ -328,7 +331,7 @@ five_pipelined='GET /bytes/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /bytes/2 HTTP/1.1\r\
 # conn_blocking.c shortens it to what is left. -t 2: one byte, another
 # 1.5 s later, then silence: cut at 2 s, not 2 s after the last byte
 # (3.5 s, what the blocking models did without that bound).
-@test "a head begun and left unfinished is cut -t after its first byte, not its last" {
+@test "a head begun and left unfinished is cut -t after its first byte, not its last [timed]" {
 	local start end
 	not_under_asan # a bound in time: the plain build and TSan run it
 	own_server -t 2

@@ -127,14 +127,14 @@ verdicts() {
 	[ "$(verdicts "$output")" = $'informational concurrency/second-client\ninformational concurrency/idle-1000\nnot-implemented concurrency/delay-100' ]
 }
 
-# Each rung waits for a publish its own way (README.md, "Comet"): one of
-# each kind graded side by side. 01_blocking cannot publish while its one
+# Each rung waits for a publish its own way (README.md, "Comet"): the
+# blocking ones and a loop graded side by side (tests/comet.bats has them all). 01_blocking cannot publish while its one
 # subscriber waits, so it fails the two lessons that need that, and only
 # them; a server without the routes gets "not implemented", which costs it
 # nothing.
 @test "grade --case comet: the waiting strategies pass; 01_blocking fails parked and fan-out by design; no /pub is not implemented" {
 	local m targets=()
-	for m in 01_blocking 02_fork 03_thread 06_epoll 10_io_uring 12_reuseport; do
+	for m in 01_blocking 02_fork 03_thread 06_epoll; do
 		[ -x "$BUILD/bin/$m" ] && targets+=("$BUILD/bin/$m -q -t 5 -p {port}")
 	done
 	[ -x "$NAIVE" ] && targets+=("$NAIVE {port} no-timeout")
