@@ -13,7 +13,6 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -101,11 +100,9 @@ static struct parked_child *take_slot(unsigned channel)
 static void wait_for_signal(struct conn *c)
 {
 	struct parked_child *slot = take_slot(c->reply.park.channel);
-	uint64_t now = timer_now_ms();
-	uint64_t left = c->deadline_ms > now ? c->deadline_ms - now : 0;
+	uint64_t left = conn_park_ms_left(c);
 	sigset_t during;
 	fd_set readable;
-	bool news;
 
 	if (slot == NULL || c->fd >= FD_SETSIZE) {
 		conn_park_wait_socket(c, 100); /* cannot be signalled: look often */
@@ -113,10 +110,7 @@ static void wait_for_signal(struct conn *c)
 			atomic_store(&slot->pid, 0);
 		return;
 	}
-	pthread_mutex_lock(comet_mutex());
-	news = comet_news_locked(c->reply.park.channel, c->reply.park.after);
-	pthread_mutex_unlock(comet_mutex());
-	if (!news) {
+	if (!comet_news(c->reply.park.channel, c->reply.park.after)) {
 		struct timespec timeout = duration_timespec_ms((int64_t)left);
 
 		sigprocmask(SIG_SETMASK, NULL, &during);

@@ -63,8 +63,7 @@ static struct timespec realtime_in(uint64_t ms)
 
 static void wait_for_publish(struct conn *c)
 {
-	uint64_t now = timer_now_ms();
-	uint64_t left = c->deadline_ms > now ? c->deadline_ms - now : 0;
+	uint64_t left = conn_park_ms_left(c);
 	/* CLOCK_REALTIME: the one clock pthread_cond_timedwait takes everywhere
 	 * (macOS has no pthread_condattr_setclock); a slice this short does not
 	 * care if the wall clock steps. */

@@ -104,6 +104,16 @@ bool comet_news_locked(unsigned index, uint64_t after)
 	return shared->table.channels[index].last_id != after;
 }
 
+bool comet_news(unsigned index, uint64_t after)
+{
+	bool news;
+
+	lock();
+	news = comet_news_locked(index, after);
+	unlock();
+	return news;
+}
+
 static uint64_t last_id(unsigned index)
 {
 	uint64_t id;
@@ -195,7 +205,7 @@ bool comet_park(struct conn *c)
 	/* A publish may have come between the answer's look at the store and
 	 * now (11_pool looks on a worker, parks on the loop): then it found
 	 * this connection not yet listed, so look once more. */
-	if (last_id(index) != c->reply.park.after)
+	if (comet_news(index, c->reply.park.after))
 		mark_due(r, index);
 	return true;
 }

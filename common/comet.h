@@ -57,6 +57,8 @@ void comet_on_publish(void (*hook)(unsigned index));
  * variables), and what to look at while holding it. */
 pthread_mutex_t *comet_mutex(void);
 bool comet_news_locked(unsigned index, uint64_t after);
+/* The same look, taking the lock for it. */
+bool comet_news(unsigned index, uint64_t after);
 
 /* Rooms. wake(arg) is called from another thread's publish: it must make
  * the loop's wait return (a byte on a pipe), and may be called from any

@@ -55,10 +55,16 @@ static void sleep_until(uint64_t deadline_ms)
 	nanosleep(&ts, NULL); /* EINTR: the caller looks at the clock again */
 }
 
-void conn_park_wait_socket(struct conn *c, int max_ms)
+uint64_t conn_park_ms_left(const struct conn *c)
 {
 	uint64_t now = timer_now_ms();
-	uint64_t left = c->deadline_ms > now ? c->deadline_ms - now : 0;
+
+	return c->deadline_ms > now ? c->deadline_ms - now : 0;
+}
+
+void conn_park_wait_socket(struct conn *c, int max_ms)
+{
+	uint64_t left = conn_park_ms_left(c);
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
 	if (max_ms >= 0 && left > (uint64_t)max_ms)

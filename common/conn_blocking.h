@@ -6,6 +6,8 @@
 #ifndef C10K_CONN_BLOCKING_H
 #define C10K_CONN_BLOCKING_H
 
+#include <stdint.h>
+
 struct conn;
 
 /* How a parked connection (GET /sub, comet.h) waits in this model: until
@@ -19,6 +21,8 @@ void conn_blocking_park_with(conn_park_wait_fn wait);
 /* The default; also what a model's own wait uses to watch the socket for
  * up to max_ms (-1: until the deadline). */
 void conn_park_wait_socket(struct conn *c, int max_ms);
+/* What is left of a parked connection's wait, in ms (0: over). */
+uint64_t conn_park_ms_left(const struct conn *c);
 
 /* Serve the client on fd until it leaves or times out (idle_ms), then
  * close it. */
