@@ -525,12 +525,14 @@ static int compare_ns(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* -1 when nothing was delivered: no latency to rank, and 0 ms would be a
+ * figure that did not happen. */
 static double quantile_ms(int64_t *sorted, long n, double q)
 {
 	long i;
 
 	if (n == 0)
-		return 0;
+		return -1;
 	i = (long)(q * (double)(n - 1) + 0.5);
 	return (double)sorted[i] / 1e6;
 }
@@ -660,6 +662,7 @@ int main(int argc, char **argv)
 		long expected = (long)opt.subscribers * opt.messages;
 		double first = quantile_ms(totals.latency_ns, totals.latency_len, 0);
 		double median = quantile_ms(totals.latency_ns, totals.latency_len, 0.5);
+		double p90 = quantile_ms(totals.latency_ns, totals.latency_len, 0.9);
 		double p99 = quantile_ms(totals.latency_ns, totals.latency_len, 0.99);
 		double last = quantile_ms(totals.latency_ns, totals.latency_len, 1);
 		double last_median = complete ? quantile_ms(totals.last_ns, complete, 0.5) : -1;
@@ -672,22 +675,27 @@ int main(int argc, char **argv)
 			printf(
 			    "{\"subscribers\": %d, \"messages\": %d, \"expected\": %ld, "
 			    "\"delivered\": %ld, \"missed\": %ld, \"duplicated\": %ld, "
+			    "\"undelivered\": %ld, "
 			    "\"gone\": %ld, \"empty\": %ld, \"reconnects\": %ld, \"errors\": %ld, "
 			    "\"parked\": %ld, \"first_ms\": %.3f, \"median_ms\": %.3f, "
-			    "\"p99_ms\": %.3f, \"last_ms\": %.3f, \"last_median_ms\": %.3f, "
+			    "\"p90_ms\": %.3f, \"p99_ms\": %.3f, \"last_ms\": %.3f, "
+			    "\"last_median_ms\": %.3f, "
 			    "\"memory_per_waiter_bytes\": %ld, \"seconds\": %.3f}\n",
 			    opt.subscribers, opt.messages, expected, totals.delivered,
-			    totals.missed, totals.duplicated, totals.gone, totals.empty,
-			    totals.reconnects, totals.errors, parked, first, median, p99, last,
-			    last_median, per_waiter, seconds);
+			    totals.missed, totals.duplicated, totals.undelivered, totals.gone,
+			    totals.empty, totals.reconnects, totals.errors, parked, first, median,
+			    p90, p99, last, last_median, per_waiter, seconds);
 		else {
 			printf("%d subscribers, %d messages on /sub/%s: %ld of %ld delivered, "
 			       "%ld missed, %ld duplicated, in %.2f s\n",
 			       opt.subscribers, opt.messages, opt.channel, totals.delivered,
 			       expected, totals.missed, totals.duplicated, seconds);
-			printf("publish -> delivery: first %.2f ms, median %.2f ms, p99 %.2f ms, "
-			       "last %.2f ms",
-			       first, median, p99, last);
+			if (totals.latency_len > 0)
+				printf("publish -> delivery: first %.2f ms, median %.2f ms, p90 "
+				       "%.2f ms, p99 %.2f ms, last %.2f ms",
+				       first, median, p90, p99, last);
+			else
+				printf("publish -> delivery: nothing delivered");
 			if (complete > 0)
 				printf("; until the last subscriber knows: %.2f ms (median of the "
 				       "%ld messages that reached all)",

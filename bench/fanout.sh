@@ -17,7 +17,7 @@
 # deliveries, so that connecting and parking are not counted.
 # The server is pinned to CPU 0, fanout to CPU 1 (bench/lib.sh).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 BUILD=${BUILD:-build}
 OUT=${1:-bench/results/fanout.txt}
@@ -34,6 +34,14 @@ mkdir -p "$(dirname "$OUT")"
 # field JSON NAME: a number from fanout's -j line.
 field() {
 	sed -n "s/.*\"$2\": \\(-\\{0,1\\}[0-9.]*\\).*/\\1/p" <<<"$1"
+}
+
+# ms JSON NAME: a latency, "-" where fanout had none to rank (-1).
+ms() {
+	local v
+	v=$(field "$1" "$2")
+	[ "$v" = -1.000 ] && v=-
+	echo "$v"
 }
 
 # run_one MODEL N M: one server, one fanout run; prints fanout's JSON line.
@@ -55,15 +63,15 @@ for n in $COUNTS; do
 		fi
 		json=$(run_one "$model" "$n" "$MESSAGES") || { echo "$model $n - - - - - - - no-start" >>"$WORK/rows"; continue; }
 		parked=$(field "$json" parked)
-		knows=$(field "$json" last_median_ms)
-		[ "$knows" = -1.000 ] && knows=-
+		knows=$(ms "$json" last_median_ms)
 		note=ok
 		[ "$(field "$json" delivered)" = "$(field "$json" expected)" ] || note="delivered=$(field "$json" delivered)/$(field "$json" expected)"
 		# -1: /stats did not answer (the server could not take the connection)
 		[ -n "$parked" ] && [ "$parked" -lt "$n" ] && note="$note,parked=$parked"
+		# -1: nothing delivered, no latency to rank
 		printf '%s %s %s %s %s %s %s %s %s %s\n' "$model" "$n" \
-			"$(field "$json" first_ms)" "$(field "$json" median_ms)" "$(field "$json" p99_ms)" \
-			"$(field "$json" last_ms)" "$knows" \
+			"$(ms "$json" first_ms)" "$(ms "$json" median_ms)" "$(ms "$json" p99_ms)" \
+			"$(ms "$json" last_ms)" "$knows" \
 			"$(field "$json" missed)/$(field "$json" duplicated)" \
 			"$(field "$json" memory_per_waiter_bytes)" "$note" >>"$WORK/rows"
 		printf '%-14s n=%-6s %s\n' "$model" "$n" "$json" >&2

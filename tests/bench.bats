@@ -5,7 +5,7 @@
 
 load helpers
 
-CSV_HEADER="model,scenario,concurrency,repeat,started_at,requests_per_sec,bytes_per_sec,p50_ms,p90_ms,p99_ms,errors,failed,timeouts,unfinished,server_cpu_s,server_us_per_request,syscalls_per_request,ctx_switches_per_request,wakeups_per_request,steal_pct,server_peak_rss_kb,loadgen_cpu_s,loadgen_us_per_request,note"
+CSV_HEADER="model,scenario,concurrency,repeat,started_at,requests_per_sec,bytes_per_sec,p50_ms,p90_ms,p99_ms,errors,failed,timeouts,unfinished,server_cpu_s,server_us_per_request,syscalls_per_request,ctx_switches_per_request,wakeups_per_request,steal_pct,server_peak_rss_kb,loadgen_cpu_s,loadgen_us_per_request,last_ms,waiter_bytes,note"
 
 # row_value ROW NAME...: the named columns of line ROW of $out/results.csv.
 row_value() {
@@ -59,6 +59,48 @@ perf_counts_here() {
 	# flagged in the summary table: its row's cell, not any "!" after the
 	# name (the legend has one)
 	grep -E '^04_select +[0-9.,<-]+!' <<<"$output"
+}
+
+# Article 003's Comet in make bench: every delivery checked by
+# build/bin/fanout, the time until the last subscriber knows and the
+# server's memory per waiter in the CSV, the lesson's caption computed from
+# them. A point the descriptor limit cannot hold is a row that says so,
+# not a figure.
+@test "bench/run fanout: deliveries checked, the last one's time and memory per waiter, the caption from the run; past the descriptor limit a row says why" {
+	require_model 06_epoll
+	require_model 03_thread
+	local out="$BATS_TEST_TMPDIR/bench"
+	# 1,000 descriptors hold 800 subscribers: 900 is past them.
+	run bash -c 'ulimit -n 1000 && exec bench/run --models 06_epoll,03_thread --scenario fanout --concurrency 100,900 --repeat 1 --no-perf --out "$1"' _ "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$out/results.csv")" -eq 5 ]
+	local row model c errors failed rate p50 p99 last bytes note
+	for row in 2 3; do
+		read -r model c errors failed rate p50 p99 last bytes < <(row_value "$row" model concurrency errors failed requests_per_sec p50_ms p99_ms last_ms waiter_bytes)
+		[ "$c $errors $failed" = "100 0 0" ]
+		awk -v r="$rate" -v a="$p50" -v b="$p99" -v l="$last" -v w="$bytes" 'BEGIN { exit !(r > 0 && a > 0 && a <= b && l > 0 && w > 0) }'
+	done
+	# a thread per waiter adds its stack to 06_epoll's state per connection
+	local epoll_bytes thread_bytes
+	for row in 2 3; do
+		read -r model bytes < <(row_value "$row" model waiter_bytes)
+		case $model in 06_epoll) epoll_bytes=$bytes ;; 03_thread) thread_bytes=$bytes ;; esac
+	done
+	awk -v t="$thread_bytes" -v e="$epoll_bytes" 'BEGIN { exit !(t > 4 * e) }'
+	for row in 4 5; do
+		read -r c note < <(row_value "$row" concurrency note)
+		[ "$c" = 900 ] && [ "$note" = "the descriptor limit (1000) holds at most 800 subscribers" ]
+		[ -z "$(row_value "$row" requests_per_sec)" ] && [ -z "$(row_value "$row" last_ms)" ]
+	done
+	[[ "$output" == *$'lesson comet (article 003): One publish, N waiting clients'*$'
+  At 100 subscribers waiting: 06_epoll '*' ms; 03_thread '*'×)'* ]]
+	[[ "$output" == *$'lesson comet-memory (article 003): '*$'
+  At 100 subscribers waiting: 06_epoll '*' bytes; 03_thread '*'×)'* ]]
+	grep -q '^fanout: 10 messages published at 5 a second' "$out/env.txt"
+	if command -v gnuplot >/dev/null; then
+		[ -s "$out/lesson-comet.png" ] && [ -s "$out/lesson-comet-memory.png" ]
+	fi
 }
 
 @test "bench/run: bad options are refused with the usage" {
@@ -205,9 +247,9 @@ made_up_run() {
 		echo "$CSV_HEADER"
 		local r
 		for r in 1 2 3; do
-			echo "06_epoll,keepalive,10,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.10,0.010,,0.2,2000,0.9,18.0,"
-			echo "05_poll,keepalive,10,$r,1000$r,48000,700000,0.1,0.2,0.3,0,0,0,0,0.5,$((9 + 2 * r)).0,2.20,0.010,,0.2,2000,0.9,18.8,"
-			echo "03_thread,keepalive,10,$r,1000$r,30000,700000,0.1,0.2,0.3,0,0,0,0,0.5,20.0,2.00,1.000,,0.2,2000,0.9,30.0,"
+			echo "06_epoll,keepalive,10,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.10,0.010,,0.2,2000,0.9,18.0,,,"
+			echo "05_poll,keepalive,10,$r,1000$r,48000,700000,0.1,0.2,0.3,0,0,0,0,0.5,$((9 + 2 * r)).0,2.20,0.010,,0.2,2000,0.9,18.8,,,"
+			echo "03_thread,keepalive,10,$r,1000$r,30000,700000,0.1,0.2,0.3,0,0,0,0,0.5,20.0,2.00,1.000,,0.2,2000,0.9,30.0,,,"
 		done
 	} >"$1/results.csv"
 	echo "pinning: made up" >"$1/env.txt"
@@ -216,7 +258,7 @@ made_up_run() {
 @test "bench/report: renders a run from its results.csv alone, and flags a point whose repeats spread" {
 	local out="$BATS_TEST_TMPDIR/made"
 	made_up_run "$out"
-	run bench/report "$out"
+	run bench/report --no-charts "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# medians: 06_epoll 10.0 us, 05_poll 13.0 (11, 13, 15: a 46% spread), 03_thread 20.0
@@ -248,13 +290,13 @@ made_up_run() {
 	{
 		echo "$CSV_HEADER"
 		for r in 1 2 3; do
-			echo "06_epoll,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.00,0.0,12.0,2.0,,0.1,2000,0.00,0.0,"
-			echo "03_thread,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.01,5000.0,21.0,2.0,,0.1,2000,0.00,0.0,"
-			echo "06_epoll,delay,1000,$r,1000$r,1960,14,1000,1000,1000,0,0,0,0,0.10,50.0,9.8,0.3,,0.1,2000,0.1,50.0,"
+			echo "06_epoll,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.00,0.0,12.0,2.0,,0.1,2000,0.00,0.0,,,"
+			echo "03_thread,delay,1,$r,1000$r,1.0,14,1000,1000,1000,0,0,0,0,0.01,5000.0,21.0,2.0,,0.1,2000,0.00,0.0,,,"
+			echo "06_epoll,delay,1000,$r,1000$r,1960,14,1000,1000,1000,0,0,0,0,0.10,50.0,9.8,0.3,,0.1,2000,0.1,50.0,,,"
 		done
 	} >"$out/results.csv"
 	echo "pinning: made up" >"$out/env.txt"
-	run bench/report "$out"
+	run bench/report --no-charts "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# The CPU table: at 1 client "<" (too little to divide), not 0.0 or 5000.
@@ -278,16 +320,16 @@ made_up_run() {
 		echo "$CSV_HEADER"
 		local r
 		for r in 1 2 3; do
-			echo "06_epoll,keepalive,100,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.00,0.010,,0.2,2000,0.9,18.0,"
-			echo "08_nonblocking,keepalive,100,$r,1000$r,40000,700000,0.1,0.2,0.3,500,500,0,0,0.5,12.0,3.00,0.010,,0.2,2000,0.9,18.0,55% failed"
-			echo "06_epoll,close,100,$r,1000$r,13000,700000,0.1,0.2,0.3,0,0,0,0,0.5,40.0,8.00,0.010,,0.2,2000,0.9,18.0,TIME_WAIT table full (130000 of 131072)"
+			echo "06_epoll,keepalive,100,$r,1000$r,50000,700000,0.1,0.2,0.3,0,0,0,0,0.5,10.0,2.00,0.010,,0.2,2000,0.9,18.0,,,"
+			echo "08_nonblocking,keepalive,100,$r,1000$r,40000,700000,0.1,0.2,0.3,500,500,0,0,0.5,12.0,3.00,0.010,,0.2,2000,0.9,18.0,,,55% failed"
+			echo "06_epoll,close,100,$r,1000$r,13000,700000,0.1,0.2,0.3,0,0,0,0,0.5,40.0,8.00,0.010,,0.2,2000,0.9,18.0,,,TIME_WAIT table full (130000 of 131072)"
 		done
-		echo "01_blocking,keepalive,100,1,10001,9000,700000,0.1,0.2,0.3,0,0,0,0,0.5,11.0,2.20,0.010,,0.2,2000,0.9,18.0,99 of 100 clients never answered"
-		echo "01_blocking,keepalive,100,2,10002,9000,700000,0.1,0.2,0.3,0,0,0,0,0.5,11.0,2.20,0.010,,0.2,2000,0.9,18.0,99 of 100 clients never answered"
-		echo "01_blocking,keepalive,100,3,10003,,,,,,,,,,,,,,,,,,,server did not start"
+		echo "01_blocking,keepalive,100,1,10001,9000,700000,0.1,0.2,0.3,0,0,0,0,0.5,11.0,2.20,0.010,,0.2,2000,0.9,18.0,,,99 of 100 clients never answered"
+		echo "01_blocking,keepalive,100,2,10002,9000,700000,0.1,0.2,0.3,0,0,0,0,0.5,11.0,2.20,0.010,,0.2,2000,0.9,18.0,,,99 of 100 clients never answered"
+		echo "01_blocking,keepalive,100,3,10003,,,,,,,,,,,,,,,,,,,,,server did not start"
 	} >"$out/results.csv"
 	echo "pinning: made up" >"$out/env.txt"
-	run bench/report "$out"
+	run bench/report --no-charts "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# the tables: each cell with its marks
@@ -341,17 +383,17 @@ made_up_run() {
 		echo "$CSV_HEADER"
 		for r in 1 2 3; do
 			for m in 04_select 05_poll 06_epoll 07_kqueue; do
-				echo "$m,idle,0,$r,1000$r,80000,700000,0.1,0.2,0.3,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,"
+				echo "$m,idle,0,$r,1000$r,80000,700000,0.1,0.2,0.3,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
 			done
-			echo "04_select,idle,10000,$r,1000$r,0,0,,,,9000,9000,0,3,0.9,,,,,0.2,2000,0.9,,refused connections beyond its limit; 100% failed"
-			echo "05_poll,idle,10000,$r,1000$r,1100,700000,0.1,0.2,0.3,0,0,0,0,0.9,818.0,2.10,0.010,,0.2,2000,0.9,11.0,"
-			echo "06_epoll,idle,10000,$r,1000$r,79000,700000,0.1,0.2,0.3,0,0,0,0,0.9,12.5,2.10,0.010,,0.2,2000,0.9,11.0,"
-			echo "07_kqueue,idle,10000,$r,1000$r,79000,700000,0.1,0.2,0.3,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,"
-			echo "06_epoll/closed,stall,10,$r,1000$r,9000,700000,0.1,0.2,6.8,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,"
-			echo "06_epoll/open,stall,10,$r,1000$r,1900,700000,0.1,0.2,995,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,"
+			echo "04_select,idle,10000,$r,1000$r,0,0,,,,9000,9000,0,3,0.9,,,,,0.2,2000,0.9,,,,refused connections beyond its limit; 100% failed"
+			echo "05_poll,idle,10000,$r,1000$r,1100,700000,0.1,0.2,0.3,0,0,0,0,0.9,818.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
+			echo "06_epoll,idle,10000,$r,1000$r,79000,700000,0.1,0.2,0.3,0,0,0,0,0.9,12.5,2.10,0.010,,0.2,2000,0.9,11.0,,,"
+			echo "07_kqueue,idle,10000,$r,1000$r,79000,700000,0.1,0.2,0.3,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
+			echo "06_epoll/closed,stall,10,$r,1000$r,9000,700000,0.1,0.2,6.8,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
+			echo "06_epoll/open,stall,10,$r,1000$r,1900,700000,0.1,0.2,995,0,0,0,0,0.9,12.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
 			for c in 2 16; do
-				echo "06_epoll,cores,$c,$r,1000$r,4000,700000,0.1,0.2,0.3,0,0,0,0,0.9,240.0,2.10,0.010,,0.2,2000,0.9,11.0,"
-				echo "03_thread,cores,$c,$r,1000$r,8000,700000,0.1,0.2,0.3,0,0,0,0,0.9,230.0,2.10,0.010,,0.2,2000,0.9,11.0,"
+				echo "06_epoll,cores,$c,$r,1000$r,4000,700000,0.1,0.2,0.3,0,0,0,0,0.9,240.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
+				echo "03_thread,cores,$c,$r,1000$r,8000,700000,0.1,0.2,0.3,0,0,0,0,0.9,230.0,2.10,0.010,,0.2,2000,0.9,11.0,,,"
 			done
 		done
 	} >"$out/results.csv"
