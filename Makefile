@@ -168,6 +168,10 @@ $(TOOLS)/tests/naive_server: $(TOOLS)/obj/tests/tools/naive_server.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(TOOLS)/tests/naive_comet: $(TOOLS)/obj/tests/tools/naive_comet.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # A misbehaving server for tests/http_load.bats (libc only).
 $(TOOLS)/tests/fakeserver: $(TOOLS)/obj/tests/tools/fakeserver.o
 	@mkdir -p $(@D)

@@ -1157,6 +1157,9 @@ const struct grade_case grade_cases[] = {
 	COMET("parked", LEVEL_LESSON, grade_comet_parked,
 	      "article 003: a subscriber with nothing to read waits, and the next publish answers "
 	      "it (01_blocking cannot publish while one waits: by design)"),
+	COMET("wakes", LEVEL_MUST, grade_comet_wakes,
+	      "the Comet contract: a publish the server has answered has been delivered to the "
+	      "subscribers that were waiting for it"),
 	COMET("fan-out-100", LEVEL_LESSON, grade_comet_fan_out,
 	      "article 003's goal: one publish reaches 100 waiting subscribers at once"),
 	COMET("left", LEVEL_LESSON, grade_comet_left,

@@ -42,13 +42,16 @@ static long long publish(int port, const char *channel, const char *body, struct
 	return strtoll(id, NULL, 10);
 }
 
-/* A subscriber's request, on a connection of its own (-1: none). */
-static int subscribe(int port, const char *channel, long long after, const char *extra)
+/* A subscriber's request, on a connection of its own (-1: none): extra
+ * follows the cursor in the query, headers (whole lines) the Host line. */
+static int subscribe(int port, const char *channel, long long after, const char *extra,
+		     const char *headers)
 {
 	char request[256];
 	int fd = grade_connect(port);
-	int n = snprintf(request, sizeof(request), "GET /sub/%s?after=%lld%s HTTP/1.1\r\n" H "\r\n",
-			 channel, after, extra);
+	int n =
+	    snprintf(request, sizeof(request), "GET /sub/%s?after=%lld%s HTTP/1.1\r\n" H "%s\r\n",
+		     channel, after, extra, headers);
 
 	if (fd >= 0 && send(fd, request, (size_t)n, MSG_NOSIGNAL) != n) {
 		close(fd);
@@ -68,7 +71,7 @@ static bool body_is(const struct answer *a, const char *text)
 static bool poll_once(int port, const char *channel, long long after, const char *extra,
 		      long wait_ms, struct answer *a, char *actual, size_t actual_len)
 {
-	int fd = subscribe(port, channel, after, extra);
+	int fd = subscribe(port, channel, after, extra, "");
 
 	if (fd < 0) {
 		snprintf(actual, actual_len, "could not connect");
@@ -142,7 +145,7 @@ enum verdict grade_comet_parked(const struct grade_case *gc, int port, char *sen
 		grade_describe_answer(&pub, actual, actual_len);
 		return grade_by_level(gc, false);
 	}
-	fd = subscribe(port, "grade-park", id, "");
+	fd = subscribe(port, "grade-park", id, "", "");
 	if (fd < 0) {
 		snprintf(actual, actual_len, "could not connect");
 		return FAIL;
@@ -166,6 +169,62 @@ enum verdict grade_comet_parked(const struct grade_case *gc, int port, char *sen
 	close(fd);
 	grade_describe_answer(&after, actual, actual_len);
 	return grade_by_level(gc, body_is(&after, "news"));
+}
+
+/* The contract under the lesson above: a publish the server answered has
+ * reached whoever was waiting then. A server that takes one client at a
+ * time (01_blocking) keeps it too: the subscriber's wait (WAKES_WAIT_MS)
+ * ends, with 204, before the publish is taken, and the 204 is there when
+ * the publish's answer comes (the subscriber asks to close after it: a
+ * kept-alive connection would hold 01_blocking until its idle timeout). A server that answers the
+ * publish and leaves the subscriber to wait its wait out says 204 a second later. */
+#define WAKES_WAIT_MS 1500
+enum verdict grade_comet_wakes(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+			       char *expected, size_t expected_len, char *actual, size_t actual_len)
+{
+	struct answer pub, got;
+	char wait[24];
+	long long id;
+	int fd;
+
+	snprintf(wait, sizeof(wait), "&wait=%d", WAKES_WAIT_MS);
+	snprintf(sent, sent_len,
+		 "POST /pub/grade-wake, answered id N; GET /sub/grade-wake?after=N&wait=%d "
+		 "(Connection: close); %d ms "
+		 "later POST /pub/grade-wake (\"news\")",
+		 WAKES_WAIT_MS, PARKED_MS / 2);
+	snprintf(expected, expected_len,
+		 "once the publish is answered, the subscriber has 200 \"news\" (or its wait "
+		 "had already ended, 204, before the publish was taken)");
+	id = publish(port, "grade-wake", "before", &pub);
+	if (id < 1) {
+		grade_describe_answer(&pub, actual, actual_len);
+		return grade_by_level(gc, false);
+	}
+	fd = subscribe(port, "grade-wake", id, wait, "Connection: close\r\n");
+	if (fd < 0) {
+		snprintf(actual, actual_len, "could not connect");
+		return FAIL;
+	}
+	usleep(PARKED_MS / 2 * 1000);
+	if (publish(port, "grade-wake", "news", &pub) != id + 1) {
+		close(fd);
+		grade_describe_answer(&pub, actual, actual_len);
+		snprintf(actual + strlen(actual), actual_len - strlen(actual), " (the publish)");
+		return grade_by_level(gc, false);
+	}
+	grade_read(fd, 1, ANSWER_MS, grade_now_ms(), &got);
+	close(fd);
+	grade_describe_answer(&got, actual, actual_len);
+	if (got.status == 204 && got.first_byte_ms >= 0 && got.first_byte_ms < PARKED_MS) {
+		snprintf(actual + strlen(actual), actual_len - strlen(actual),
+			 ", there before the publish was taken: its wait had ended");
+		return PASS;
+	}
+	if (got.status == 204)
+		snprintf(actual + strlen(actual), actual_len - strlen(actual),
+			 ", %ld ms after the publish was answered", got.first_byte_ms);
+	return grade_by_level(gc, body_is(&got, "news"));
 }
 
 enum verdict grade_comet_in_order(const struct grade_case *gc, int port, char *sent,
@@ -300,7 +359,7 @@ enum verdict grade_comet_fan_out(const struct grade_case *gc, int port, char *se
 		return grade_by_level(gc, false);
 	}
 	for (i = 0; i < SUBSCRIBERS; i++) {
-		fds[i] = subscribe(port, "grade-fan", id, "");
+		fds[i] = subscribe(port, "grade-fan", id, "", "");
 		opened += fds[i] >= 0;
 	}
 	usleep(PARKED_MS * 1000);
@@ -373,7 +432,7 @@ enum verdict grade_comet_left(const struct grade_case *gc, int port, char *sent,
 	}
 	base = waiters(port);
 	for (i = 0; i < SUBSCRIBERS; i++)
-		fds[i] = subscribe(port, "grade-left", id, "");
+		fds[i] = subscribe(port, "grade-left", id, "", "");
 	usleep(PARKED_MS * 1000);
 	for (i = 0; i < SUBSCRIBERS; i++) {
 		if (fds[i] < 0)

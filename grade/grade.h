@@ -124,6 +124,9 @@ enum verdict grade_comet_cached(const struct grade_case *gc, int port, char *sen
 enum verdict grade_comet_parked(const struct grade_case *gc, int port, char *sent, size_t sent_len,
 				char *expected, size_t expected_len, char *actual,
 				size_t actual_len);
+enum verdict grade_comet_wakes(const struct grade_case *gc, int port, char *sent, size_t sent_len,
+			       char *expected, size_t expected_len, char *actual,
+			       size_t actual_len);
 enum verdict grade_comet_in_order(const struct grade_case *gc, int port, char *sent,
 				  size_t sent_len, char *expected, size_t expected_len,
 				  char *actual, size_t actual_len);

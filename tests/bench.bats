@@ -13,6 +13,10 @@ row_value() {
 		NR == row { n = split(names, w, " "); for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " " : ""), $(col[w[i]]); print "" }' "$out/results.csv"
 }
 
+teardown() {
+	cleanup
+}
+
 # perf_counts_here: can perf count the server's tracepoints on this machine?
 perf_counts_here() {
 	command -v perf >/dev/null && perf stat -x, -e raw_syscalls:sys_enter true 2>&1 >/dev/null | grep -q raw_syscalls
@@ -101,6 +105,48 @@ perf_counts_here() {
 	if command -v gnuplot >/dev/null; then
 		[ -s "$out/lesson-comet.png" ] && [ -s "$out/lesson-comet-memory.png" ]
 	fi
+}
+
+# fanout's counts are the lesson's figures: against a server wrong on
+# purpose (tests/tools/naive_comet.c) each mistake shows in the count it
+# concerns, and the same server without it shows none. (That a publish
+# outruns a subscriber coming back is what "skips" needs: 100 messages sent
+# as fast as they are answered to 20 subscribers.)
+@test "bench/fanout: a missed message, a repeated one and one never delivered are each counted, and fail the run" {
+	local fixture="$TOOLS/tests/naive_comet" mode port line _
+	[ -x "$fixture" ] || skip "$fixture is not built"
+	# fanout_against MODE: fanout -j's line against naive_comet MODE in $output.
+	fanout_against() {
+		"$fixture" 0 "$1" 2>"$BATS_TEST_TMPDIR/$1.log" &
+		BACKGROUND_PIDS+=($!)
+		line=""
+		for _ in $(seq 100); do
+			line=$(grep -m1 ' listening on ' "$BATS_TEST_TMPDIR/$1.log") && break
+			sleep 0.05
+		done
+		port=${line##*:}
+		[ -n "$port" ]
+		run "$BUILD/bin/fanout" -p "$port" -n 20 -m 100 -r 0 -T 3 -j
+		echo "$1: $output"
+	}
+	# count NAME: the number NAME in fanout's -j line
+	count() {
+		sed -n "s/.*\"$1\": \([0-9-]*\).*/\1/p" <<<"$output"
+	}
+	fanout_against right
+	[ "$status" -eq 0 ]
+	[ "$(count delivered) $(count missed) $(count duplicated) $(count undelivered)" = "2000 0 0 0" ]
+	fanout_against skips
+	[ "$status" -eq 1 ]
+	[ "$(count missed)" -gt 0 ] && [ "$(count duplicated)" = 0 ]
+	[ $(($(count delivered) + $(count missed))) -eq 2000 ]
+	fanout_against repeats
+	[ "$status" -eq 1 ]
+	[ "$(count duplicated)" -gt 0 ] && [ "$(count missed)" = 0 ]
+	fanout_against never-wakes
+	[ "$status" -eq 1 ]
+	[ "$(count delivered) $(count undelivered)" = "0 2000" ]
+	[[ "$output" == *'"last_ms": -1'* ]] # no delivery, no latency (not 0 ms)
 }
 
 @test "bench/run: bad options are refused with the usage" {

@@ -1,13 +1,15 @@
 #!/usr/bin/env bats
 # grade.bats - the grader (grade/, docs/grading.md) on real targets: a
 # model of the ladder, the ladder's lessons where a model fails them by
-# design, and servers written wrong on purpose (tests/tools/naive_server.c),
-# each of which must get exactly the failures it deserves.
+# design, and servers written wrong on purpose (tests/tools/naive_server.c,
+# and naive_comet.c for the comet section), each of which must get exactly
+# the failures it deserves.
 
 load helpers
 
 GRADE="$BUILD/bin/grade"
 NAIVE="$TOOLS/tests/naive_server"
+NAIVE_COMET="$TOOLS/tests/naive_comet"
 PROFILES="$BATS_TEST_DIRNAME/../grade/profiles"
 
 setup() {
@@ -42,7 +44,7 @@ verdicts() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -z "$(verdicts "$output" | grep -v '^pass ')" ]
-	[[ "$output" == *"-- score: request 37/37 connection 10/10 robustness 9/9 h1spec 33/33 concurrency 3/3 comet 8/8"* ]]
+	[[ "$output" == *"-- score: request 37/37 connection 10/10 robustness 9/9 h1spec 33/33 concurrency 3/3 comet 9/9"* ]]
 	[[ "$output" =~ --\ points:\ ([0-9]+)/([0-9]+)\ by ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
 	local points=${BASH_REMATCH[1]}
 	# Gradescope's results.json: the same points, one test per case
@@ -141,11 +143,48 @@ verdicts() {
 	run "$GRADE" --case comet "${targets[@]}"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c -- '-- score: comet 8/8' <<<"$output")" -eq $((${#targets[@]} - 2)) ]
+	[ "$(grep -c -- '-- score: comet 9/9' <<<"$output")" -eq $((${#targets[@]} - 2)) ]
 	[ "$(awk '/^== .*01_blocking/ { on = 1; next } /^== / { on = 0 } on && /^informational/ { print $2 }' <<<"$output" | tr '\n' ' ')" = "comet/parked comet/fan-out-100 " ]
 	if [ -x "$NAIVE" ]; then
-		[ "$(awk '/^== .*naive_server/ { on = 1; next } /^== / { on = 0 } on && /^not implemented/' <<<"$output" | wc -l)" -eq 8 ]
+		[ "$(awk '/^== .*naive_server/ { on = 1; next } /^== / { on = 0 } on && /^not implemented/' <<<"$output" | wc -l)" -eq 9 ]
 	fi
+}
+
+# One Comet server, one mistake per mode (tests/tools/naive_comet.c): each
+# mistake fails the cases it concerns and no others, and the same server
+# without a mistake passes all of them, so it is the mistake that is caught.
+@test "grade --case comet: each Comet mistake fails its own cases, the server without it none" {
+	[ -x "$NAIVE_COMET" ] || skip "$NAIVE_COMET is not built"
+	local mode pid modes=(right never-wakes repeats skips keeps-waiters) pids=() statuses=""
+	# Five graders side by side (each waits out its lessons' seconds, and
+	# picks its own free port); each is waited for, by pid, before a look.
+	for mode in "${modes[@]}"; do
+		"$GRADE" --case comet "$NAIVE_COMET {port} $mode" >"$BATS_TEST_TMPDIR/$mode.txt" 2>&1 &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" && statuses+="0 " || statuses+="$? "
+	done
+	output=$(for mode in "${modes[@]}"; do cat "$BATS_TEST_TMPDIR/$mode.txt"; done)
+	echo "$output"
+	# a required case failed: never-wakes, repeats, skips
+	[ "$statuses" = "0 1 1 1 0 " ]
+	# not_passed MODE: "verdict case" for each case MODE did not pass
+	not_passed() {
+		awk -v m="$1" '/^== / { on = $NF == m; next } on && $1 ~ /^(fail|non-strict|informational)$/ { print $1, $2 } on && $1 == "not" { print "not-implemented", $3 }' <<<"$output" | tr '\n' ';'
+	}
+	[ "$(not_passed right)" = "" ]
+	[ "$(grep -c -- '-- score: comet 9/9$' <<<"$output")" -eq 1 ]
+	# asleep: the publish is answered, and the waiters hear nothing
+	[ "$(not_passed never-wakes)" = "informational comet/parked;fail comet/wakes;informational comet/fan-out-100;" ]
+	# after=ID as "from ID": the message comes again, at once, for ever
+	[ "$(not_passed repeats)" = "fail comet/in-order;informational comet/parked;fail comet/wakes;informational comet/fan-out-100;informational comet/left;" ]
+	# the newest, not the next: a cursor that was away loses the ones
+	# between, and one older than the cache is not told so (410)
+	[ "$(not_passed skips)" = "fail comet/in-order;non-strict comet/gone;" ]
+	# a subscriber that left is still a waiter
+	[ "$(not_passed keeps-waiters)" = "informational comet/left;" ]
+	[[ "$output" == *"waiters 0 before, 20 after they left"* ]]
 }
 
 @test "grade: 01_blocking fails the second-client lesson by design, even with a short -t (answered only once it gave up on the first)" {
